@@ -1,0 +1,50 @@
+// Adds a "Copy link" button next to every permalink (elements with data-copy-url).
+// Without JavaScript the permalink is still a plain link that can be copied by hand.
+
+const LABELS = {
+  de: { copy: "Link kopieren", copied: "Link kopiert", failed: "Kopieren nicht möglich" },
+  en: { copy: "Copy link", copied: "Link copied", failed: "Could not copy" },
+};
+
+function labels() {
+  const lang = (document.documentElement.lang || "en").slice(0, 2);
+  return LABELS[lang] || LABELS.en;
+}
+
+async function copy(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.className = "visually-hidden";
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy refused");
+}
+
+function enhance(link) {
+  const text = labels();
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-button";
+  button.textContent = text.copy;
+  const status = document.createElement("span");
+  status.className = "copy-status";
+  status.setAttribute("role", "status");
+  button.addEventListener("click", async () => {
+    try {
+      await copy(new URL(link.getAttribute("href"), document.baseURI).href);
+      status.textContent = text.copied;
+    } catch {
+      status.textContent = text.failed;
+    }
+  });
+  link.after(button, status);
+}
+
+document.querySelectorAll("[data-copy-url]").forEach(enhance);

@@ -1,0 +1,13 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def document():
+    return factories.make_document()
+
+
+@pytest.fixture
+def edition(db):
+    return factories.make_edition()

@@ -1,0 +1,87 @@
+"""Plain helpers that build test data; exposed as fixtures in conftest.py."""
+
+import copy
+
+import yaml
+
+from edition.models import Edition
+from edition.services import edition_import
+from edition.source import parse_source
+
+BASE_DOCUMENT = {
+    "format": 1,
+    "edition": {
+        "slug": "test-interview",
+        "title": "Ein Testgespräch",
+        "subtitle": "Über Bilder und Archive",
+        "creators": [
+            {"family": "Autorin", "given": "Anna", "role": "author"},
+            {"family": "Gast", "given": "Gerd", "role": "interviewee"},
+        ],
+        "journal": "Testmagazin",
+        "journal_subtitle": "",
+        "volume": "3",
+        "issue": "2",
+        "first_page": "10",
+        "last_page": "12",
+        "year": 2024,
+        "publisher": "Testverlag",
+        "doi": "10.1234/test.5",
+        "urn": "urn:nbn:de:0000-test-1",
+        "licence": "CC BY 4.0",
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+        "language": "de",
+        "source_url": "https://example.org/test",
+        "keywords": ["Bild", "Archiv"],
+    },
+    "speakers": [
+        {"key": "mag", "label": "Mag", "name": "Das Magazin", "role": "interviewer"},
+        {"key": "gast", "label": "GG", "name": "Gerd Gast", "role": "interviewee"},
+    ],
+    "turns": [
+        {"speaker": "mag", "printed_label": "Mag", "paragraphs": [
+            {"id": "p1", "text": "Was ist ein Archiv?"},
+        ]},
+        {"speaker": "gast", "printed_label": "Gerd Gast", "paragraphs": [
+            {"id": "p2", "text": "Ein Archiv ist ein Ort der Bildproduktion, sagt man."},
+            {"id": "p3", "text": "Bilder über Bildern, Größe und Maß: „operative Bilder“."},
+        ]},
+        {"speaker": "mag", "printed_label": "Mag", "paragraphs": [
+            {"id": "p4", "text": "Vielen Dank."},
+        ]},
+    ],
+    "withdrawn": [],
+    "matter": [
+        {"key": "biography", "placement": "front", "heading": "Zur Person",
+         "text": "Gerd Gast forscht zu Bildarchiven."},
+        {"key": "credits", "placement": "back", "heading": "Zum Interview",
+         "text": "[…] geführt und lektoriert."},
+    ],
+    "emendations": [
+        {"locus": "p2", "kind": "dehyphenation", "source": "Bildpro-⏎duktion",
+         "edition": "Bildproduktion", "reason": "Line-end hyphen."},
+        {"locus": "biography", "kind": "moved", "source": "(inside p2)",
+         "edition": "Gerd Gast forscht", "reason": "Box moved out of the answer."},
+    ],
+}
+
+
+def make_document(**changes) -> dict:
+    """A valid source document; keyword arguments replace top-level keys."""
+    document = copy.deepcopy(BASE_DOCUMENT)
+    document.update(copy.deepcopy(changes))
+    return document
+
+
+def dump(document: dict) -> str:
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def import_document(document: dict, **kwargs):
+    return edition_import(source=parse_source(dump(document)), **kwargs)
+
+
+def make_edition(document: dict | None = None) -> Edition:
+    document = document or make_document()
+    import_document(document)
+    return Edition.objects.get(slug=document["edition"]["slug"])
