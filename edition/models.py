@@ -120,7 +120,7 @@ class Turn(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="turns")
     position = models.PositiveIntegerField()
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="turns")
+    speaker = models.ForeignKey(Speaker, on_delete=models.RESTRICT, related_name="turns")
     printed_label = models.CharField(max_length=60)
 
     class Meta:
@@ -146,7 +146,7 @@ class Paragraph(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="paragraphs")
     public_id = models.CharField(max_length=12, editable=False)
     turn = models.ForeignKey(Turn, on_delete=models.SET_NULL, null=True, related_name="paragraphs")
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="paragraphs")
+    speaker = models.ForeignKey(Speaker, on_delete=models.RESTRICT, related_name="paragraphs")
     position = models.PositiveIntegerField(help_text="Reading order; withdrawn keep their last.")
     text = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)

@@ -38,6 +38,7 @@ def edition_turns(edition: Edition) -> list[TurnView]:
     """The conversation in reading order: each turn with its published paragraphs."""
     turns = {t.pk: TurnView(t, []) for t in edition.turns.select_related("speaker")}
     for paragraph in _published_paragraphs().filter(edition=edition):
+        paragraph.edition = edition  # permalinks need the slug; no query per paragraph
         turns[paragraph.turn_id].paragraphs.append(paragraph)
     return [view for view in turns.values() if view.paragraphs]
 
@@ -48,18 +49,24 @@ def edition_matter_emendations(edition: Edition) -> list[Emendation]:
 
 def paragraph_get(edition: Edition, public_id: str) -> Paragraph | None:
     """A paragraph by its public ID, withdrawn ones included (their permalinks still resolve)."""
-    return (
+    paragraph = (
         edition.paragraphs.filter(public_id=public_id)
         .select_related("speaker", "turn")
         .prefetch_related("revisions", "emendations")
         .first()
     )
+    if paragraph is not None:
+        paragraph.edition = edition
+    return paragraph
 
 
 def paragraph_neighbours(paragraph: Paragraph) -> tuple[Paragraph | None, Paragraph | None]:
     siblings = Paragraph.objects.published().filter(edition_id=paragraph.edition_id)
     previous = siblings.filter(position__lt=paragraph.position).order_by("-position").first()
     following = siblings.filter(position__gt=paragraph.position).order_by("position").first()
+    for neighbour in (previous, following):
+        if neighbour is not None:
+            neighbour.edition = paragraph.edition
     return previous, following
 
 
