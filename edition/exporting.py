@@ -69,8 +69,11 @@ def _paragraph(paragraph, base_url: str) -> dict:
     if paragraph.is_withdrawn:
         data["withdrawn"] = paragraph.withdrawn_at.isoformat()
     history = [
-        {"text": r.text, "valid_from": r.valid_from.isoformat(),
-         "superseded": r.superseded_at.isoformat()}
+        {
+            "text": r.text,
+            "valid_from": r.valid_from.isoformat(),
+            "superseded": r.superseded_at.isoformat(),
+        }
         for r in paragraph.revisions.all()
     ]
     if history:
@@ -79,7 +82,9 @@ def _paragraph(paragraph, base_url: str) -> dict:
 
 
 def edition_as_json(edition: Edition, *, base_url: str = "") -> str:
-    return json.dumps(edition_as_dict(edition, base_url=base_url), ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(edition_as_dict(edition, base_url=base_url), ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def edition_as_text(edition: Edition) -> str:

@@ -47,8 +47,9 @@ def dublin_core_tags(edition: Edition) -> list[tuple[str, str]]:
     return tags
 
 
-def schema_org(edition: Edition, *, url: str, paragraph: Paragraph | None = None,
-               paragraph_url: str = "") -> dict:
+def schema_org(
+    edition: Edition, *, url: str, paragraph: Paragraph | None = None, paragraph_url: str = ""
+) -> dict:
     article = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",

@@ -109,7 +109,9 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["edition", "key"]
-        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="unique_speaker_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="unique_speaker_key")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,9 +15,7 @@ class TurnView:
 
 def edition_get(slug: str) -> Edition | None:
     return (
-        Edition.objects.filter(slug=slug)
-        .prefetch_related("creators", "speakers", "matter")
-        .first()
+        Edition.objects.filter(slug=slug).prefetch_related("creators", "speakers", "matter").first()
     )
 
 

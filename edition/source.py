@@ -190,12 +190,13 @@ def _validate_metadata(edition: Any, *, place: str) -> tuple[dict[str, Any], lis
         role = _text(creator, "role", where)
         _expect(role in ("author", "interviewee"), f"{where}.role", f"unknown role {role!r}")
         creators.append(
-            {"family": _text(creator, "family", where), "given": _text(creator, "given", where),
-             "role": role}
+            {
+                "family": _text(creator, "family", where),
+                "given": _text(creator, "given", where),
+                "role": role,
+            }
         )
-    _expect(
-        any(c["role"] == "author" for c in creators), f"{place}.creators", "needs an author"
-    )
+    _expect(any(c["role"] == "author" for c in creators), f"{place}.creators", "needs an author")
     return metadata, creators
 
 
@@ -211,8 +212,12 @@ def _validate_speakers(speakers: Any, *, place: str) -> list[dict[str, str]]:
         role = _text(speaker, "role", where)
         _expect(role in ("interviewer", "interviewee"), f"{where}.role", f"unknown role {role!r}")
         result.append(
-            {"key": key, "label": _text(speaker, "label", where),
-             "name": _text(speaker, "name", where), "role": role}
+            {
+                "key": key,
+                "label": _text(speaker, "label", where),
+                "name": _text(speaker, "name", where),
+                "role": role,
+            }
         )
     return result
 
@@ -283,15 +288,17 @@ def _validate_matter(matter: Any, *, place: str) -> list[dict[str, str]]:
         key = _text(item, "key", where)
         _expect(bool(SLUG.fullmatch(key)), f"{where}.key", f"{key!r} is not a slug")
         _expect(key not in seen, f"{where}.key", f"duplicate matter key {key!r}")
-        _expect(
-            not PUBLIC_ID.fullmatch(key), f"{where}.key", "must not look like a paragraph ID"
-        )
+        _expect(not PUBLIC_ID.fullmatch(key), f"{where}.key", "must not look like a paragraph ID")
         seen.add(key)
         placement = _text(item, "placement", where)
         _expect(placement in ("front", "back"), f"{where}.placement", "must be front or back")
         result.append(
-            {"key": key, "placement": placement, "heading": _text(item, "heading", where),
-             "text": " ".join(_text(item, "text", where).split())}
+            {
+                "key": key,
+                "placement": placement,
+                "heading": _text(item, "heading", where),
+                "text": " ".join(_text(item, "text", where).split()),
+            }
         )
     return result
 
@@ -315,7 +322,12 @@ def _validate_emendations(
             f"the edition reading {reading!r} does not occur in {locus}",
         )
         result.append(
-            {"locus": locus, "kind": kind, "source": _text(item, "source", where),
-             "edition": reading, "reason": _text(item, "reason", where)}
+            {
+                "locus": locus,
+                "kind": kind,
+                "source": _text(item, "source", where),
+                "edition": reading,
+                "reason": _text(item, "reason", where),
+            }
         )
     return result

@@ -39,29 +39,59 @@ BASE_DOCUMENT = {
         {"key": "gast", "label": "GG", "name": "Gerd Gast", "role": "interviewee"},
     ],
     "turns": [
-        {"speaker": "mag", "printed_label": "Mag", "paragraphs": [
-            {"id": "p1", "text": "Was ist ein Archiv?"},
-        ]},
-        {"speaker": "gast", "printed_label": "Gerd Gast", "paragraphs": [
-            {"id": "p2", "text": "Ein Archiv ist ein Ort der Bildproduktion, sagt man."},
-            {"id": "p3", "text": "Bilder über Bildern, Größe und Maß: „operative Bilder“."},
-        ]},
-        {"speaker": "mag", "printed_label": "Mag", "paragraphs": [
-            {"id": "p4", "text": "Vielen Dank."},
-        ]},
+        {
+            "speaker": "mag",
+            "printed_label": "Mag",
+            "paragraphs": [
+                {"id": "p1", "text": "Was ist ein Archiv?"},
+            ],
+        },
+        {
+            "speaker": "gast",
+            "printed_label": "Gerd Gast",
+            "paragraphs": [
+                {"id": "p2", "text": "Ein Archiv ist ein Ort der Bildproduktion, sagt man."},
+                {"id": "p3", "text": "Bilder über Bildern, Größe und Maß: „operative Bilder“."},
+            ],
+        },
+        {
+            "speaker": "mag",
+            "printed_label": "Mag",
+            "paragraphs": [
+                {"id": "p4", "text": "Vielen Dank."},
+            ],
+        },
     ],
     "withdrawn": [],
     "matter": [
-        {"key": "biography", "placement": "front", "heading": "Zur Person",
-         "text": "Gerd Gast forscht zu Bildarchiven."},
-        {"key": "credits", "placement": "back", "heading": "Zum Interview",
-         "text": "[…] geführt und lektoriert."},
+        {
+            "key": "biography",
+            "placement": "front",
+            "heading": "Zur Person",
+            "text": "Gerd Gast forscht zu Bildarchiven.",
+        },
+        {
+            "key": "credits",
+            "placement": "back",
+            "heading": "Zum Interview",
+            "text": "[…] geführt und lektoriert.",
+        },
     ],
     "emendations": [
-        {"locus": "p2", "kind": "dehyphenation", "source": "Bildpro-⏎duktion",
-         "edition": "Bildproduktion", "reason": "Line-end hyphen."},
-        {"locus": "biography", "kind": "moved", "source": "(inside p2)",
-         "edition": "Gerd Gast forscht", "reason": "Box moved out of the answer."},
+        {
+            "locus": "p2",
+            "kind": "dehyphenation",
+            "source": "Bildpro-⏎duktion",
+            "edition": "Bildproduktion",
+            "reason": "Line-end hyphen.",
+        },
+        {
+            "locus": "biography",
+            "kind": "moved",
+            "source": "(inside p2)",
+            "edition": "Gerd Gast forscht",
+            "reason": "Box moved out of the answer.",
+        },
     ],
 }
 

@@ -35,13 +35,20 @@ def test_json_export_round_trips_through_the_importer(edition):
 
 def test_json_export_has_everything(edition):
     data = json.loads(edition_as_json(edition_for_export("test-interview")))
-    assert data["edition"]["creators"][1] == {"family": "Gast", "given": "Gerd", "role": "interviewee"}
+    assert data["edition"]["creators"][1] == {
+        "family": "Gast",
+        "given": "Gerd",
+        "role": "interviewee",
+    }
     assert [s["key"] for s in data["speakers"]] == ["gast", "mag"]
     assert [p["id"] for t in data["turns"] for p in t["paragraphs"]] == ["p1", "p2", "p3", "p4"]
     assert data["matter"][0]["key"] == "biography"
     assert data["emendations"][0] == {
-        "locus": "p2", "kind": "dehyphenation", "source": "Bildpro-⏎duktion",
-        "edition": "Bildproduktion", "reason": "Line-end hyphen.",
+        "locus": "p2",
+        "kind": "dehyphenation",
+        "source": "Bildpro-⏎duktion",
+        "edition": "Bildproduktion",
+        "reason": "Line-end hyphen.",
     }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from edition.models import Edition, Emendation, Paragraph, ParagraphRevision, Turn
 from edition.source import EditionSourceError
-from tests.factories import import_document, make_document
+from tests.factories import import_document
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,13 @@ def test_first_import_creates_the_edition(document):
     report = import_document(document)
     edition = Edition.objects.get(slug="test-interview")
     assert report.created == {
-        "creators": 2, "edition": 1, "emendations": 2, "matter": 2, "paragraphs": 4,
-        "speakers": 2, "turns": 3,
+        "creators": 2,
+        "edition": 1,
+        "emendations": 2,
+        "matter": 2,
+        "paragraphs": 4,
+        "speakers": 2,
+        "turns": 3,
     }
     assert [p.public_id for p in edition.paragraphs.all()] == ["p1", "p2", "p3", "p4"]
     p3 = edition.paragraphs.get(public_id="p3")
@@ -57,7 +62,11 @@ def test_corrected_text_keeps_id_and_records_history(document):
     report = import_document(document, now=later)
     assert report.revised == ["p2"]
     p2.refresh_from_db()
-    assert (p2.pk, p2.public_id, p2.text) == (pk, "p2", "Ein Archiv ist ein Ort der Bildproduktion.")
+    assert (p2.pk, p2.public_id, p2.text) == (
+        pk,
+        "p2",
+        "Ein Archiv ist ein Ort der Bildproduktion.",
+    )
     assert p2.published_at == first and p2.modified_at == later
     revision = p2.revisions.get()
     assert (revision.text, revision.valid_from, revision.superseded_at) == (old_text, first, later)
@@ -83,7 +92,9 @@ def test_withdrawn_paragraph_is_kept_and_still_resolves(document):
     p3 = Paragraph.objects.get(public_id="p3")
     assert p3.is_withdrawn and p3.withdrawn_at is not None
     assert list(Paragraph.objects.published().values_list("public_id", flat=True)) == [
-        "p1", "p2", "p4"
+        "p1",
+        "p2",
+        "p4",
     ]
 
 
@@ -128,8 +139,13 @@ def test_failure_after_writes_leaves_database_as_it_was(document, monkeypatch):
 def test_removed_emendation_is_deleted_and_changed_one_updated(document):
     import_document(document)
     document["emendations"] = [
-        {"locus": "p2", "kind": "dehyphenation", "source": "Bildpro-⏎duktion",
-         "edition": "Bildproduktion", "reason": "Word broken at the line end."}
+        {
+            "locus": "p2",
+            "kind": "dehyphenation",
+            "source": "Bildpro-⏎duktion",
+            "edition": "Bildproduktion",
+            "reason": "Word broken at the line end.",
+        }
     ]
     report = import_document(document)
     assert report.updated == {"emendations": 1} and report.deleted == {"emendations": 1}

@@ -3,7 +3,7 @@
 import pytest
 
 from edition.source import EditionSourceError, load_source_file, parse_source
-from tests.factories import dump, make_document
+from tests.factories import dump
 
 
 def error_for(document) -> EditionSourceError:
@@ -58,7 +58,10 @@ def test_duplicate_paragraph_id_names_both_places(document):
     document["turns"][1]["paragraphs"][1]["id"] = "p2"
     error = error_for(document)
     assert error.place == "src.yaml: turns[1].paragraphs[1].id"
-    assert "duplicate paragraph ID p2 (first used at src.yaml: turns[1].paragraphs[0])" in error.message
+    assert (
+        "duplicate paragraph ID p2 (first used at src.yaml: turns[1].paragraphs[0])"
+        in error.message
+    )
 
 
 @pytest.mark.parametrize("bad_id", ["12", "p0", "p01", "P3", "p3a", ""])

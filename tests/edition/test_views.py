@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.factories import import_document, make_document
+from tests.factories import import_document
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,10 @@ def test_paragraph_page_shows_context_citation_and_part_metadata(client, edition
     assert "Bilder über Bildern, Größe und Maß: „operative Bilder“." in html
     assert "Ein Archiv ist ein Ort der Bildproduktion" in html  # previous paragraph as context
     assert "(Autorin, 2024, Abs. 3)" in html and "(Autorin, 2024, para. 3)" in html
-    assert "Autorin, A. (2024). Ein Testgespräch: Über Bilder und Archive. Testmagazin, 3(2), 10–12. https://doi.org/10.1234/test.5" in html
+    assert (
+        "Autorin, A. (2024). Ein Testgespräch: Über Bilder und Archive. Testmagazin, 3(2), 10–12. https://doi.org/10.1234/test.5"
+        in html
+    )
     assert 'rel="prev" href="/test-interview/p2/"' in html
     assert 'rel="next" href="/test-interview/p4/"' in html
     parser = parse(response)
@@ -134,7 +137,7 @@ def test_paragraph_page_shows_history_after_a_correction(client, document):
     import_document(document)
     html = client.get("/test-interview/p2/").content.decode()
     assert "History of this paragraph" in html
-    assert f"<blockquote lang=\"de\">{old}</blockquote>" in html
+    assert f'<blockquote lang="de">{old}</blockquote>' in html
 
 
 def test_withdrawn_paragraph_still_resolves_with_notice(client, document):
@@ -194,8 +197,14 @@ def test_page_query_count_does_not_grow_with_the_text(client, document, url):
         {"id": f"p{n}", "text": f"Absatz {n} mit Bildproduktion."} for n in range(5, 25)
     ]
     document["emendations"] += [
-        {"locus": f"p{n}", "kind": "dehyphenation", "source": "Bildpro-⏎duktion",
-         "edition": "Bildproduktion", "reason": "Line-end hyphen."} for n in range(5, 25)
+        {
+            "locus": f"p{n}",
+            "kind": "dehyphenation",
+            "source": "Bildpro-⏎duktion",
+            "edition": "Bildproduktion",
+            "reason": "Line-end hyphen.",
+        }
+        for n in range(5, 25)
     ]
     import_document(document)
     assert count_queries(client, url) == small <= 9
@@ -203,5 +212,6 @@ def test_page_query_count_does_not_grow_with_the_text(client, document, url):
 
 def test_home_lists_editions(client, edition):
     html = client.get("/").content.decode()
-    assert '<a href="/test-interview/" lang="de">Ein Testgespräch: Über Bilder und Archive</a>' in html
-
+    assert (
+        '<a href="/test-interview/" lang="de">Ein Testgespräch: Über Bilder und Archive</a>' in html
+    )
