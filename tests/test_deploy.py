@@ -31,7 +31,11 @@ def run(args, env, **kwargs):
 
 
 def production_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     return {
         **env,
         **PRODUCTION_ENV,
