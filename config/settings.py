@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "accounts",
     "edition",
+    "annotations",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,12 @@ STORAGES = {
 }
 
 EDITION_SOURCE_DIR = BASE_DIR / "fixtures" / "editions"
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+TAGGIT_CASE_INSENSITIVE = True
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` is clean then).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,3 +11,13 @@ def document():
 @pytest.fixture
 def edition(db):
     return factories.make_edition()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def user(db):
+    return factories.make_user()

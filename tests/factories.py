@@ -4,6 +4,7 @@ import copy
 
 import yaml
 
+from accounts.services import user_register
 from edition.models import Edition
 from edition.services import edition_import
 from edition.source import parse_source
@@ -115,3 +116,21 @@ def make_edition(document: dict | None = None) -> Edition:
     document = document or make_document()
     import_document(document)
     return Edition.objects.get(slug=document["edition"]["slug"])
+
+
+DEFAULT_PASSWORD = "quiet-archive-lantern-42"
+
+
+def make_user(
+    username: str = "reader",
+    display_name: str = "",
+    password: str = DEFAULT_PASSWORD,
+    email: str | None = None,
+):
+    """A user with a profile, made through the sign-up service; logs in with `password`."""
+    return user_register(
+        username=username,
+        email=email or f"{username}@example.org",
+        password=password,
+        display_name=display_name,
+    )

@@ -1,0 +1,45 @@
+"""Forms only validate input; the writes happen in `accounts.services`."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Profile
+
+DISPLAY_NAME_MAX_LENGTH = Profile._meta.get_field("display_name").max_length
+
+
+class SignupForm(UserCreationForm):
+    """Django's user creation form (case-insensitive unique username, password validators) plus
+    a required e-mail address and an optional display name. Never saved directly."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("Only used to reset your password."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("Shown with your annotations. Leave empty to use your username."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    field_order = ["username", "email", "display_name", "password1", "password2"]
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("Shown with your annotations. Leave empty to use your username."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )

@@ -1,0 +1,147 @@
+"""What readers add to the edition: annotations anchored to paragraphs, their threads and history.
+
+The target follows the W3C Web Annotation model: the paragraph (a FragmentSelector with its public
+ID) refined by a TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector (start, end)
+relative to the paragraph's text. A reply targets an annotation, not the text.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from edition.models import Edition, Paragraph
+
+BODY_MAX_LENGTH = 10_000
+TAG_MAX_LENGTH = 50
+TAGS_MAX = 10
+
+
+class Group(models.Model):
+    """People who share annotations; a course owns one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="annotation_groups")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaggedAnnotation(TaggedItemBase):
+    content_object = models.ForeignKey("Annotation", on_delete=models.CASCADE)
+
+
+class Annotation(models.Model):
+    class Motivation(models.TextChoices):
+        HIGHLIGHTING = "highlighting", "Highlight"
+        COMMENTING = "commenting", "Comment"
+        QUESTIONING = "questioning", "Question"
+        REPLYING = "replying", "Reply"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Only me"
+        GROUP = "group", "Group"
+        PUBLIC = "public", "Public"
+
+    class Colour(models.TextChoices):
+        YELLOW = "yellow", "Yellow"
+        GREEN = "green", "Green"
+        BLUE = "blue", "Blue"
+        PINK = "pink", "Pink"
+        PURPLE = "purple", "Purple"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="annotations")
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="annotations"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="annotations"
+    )
+    motivation = models.CharField(max_length=20, choices=Motivation.choices)
+    colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.YELLOW)
+    body = models.TextField(blank=True, max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(blank=True)
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    position_start = models.PositiveIntegerField(null=True, blank=True)
+    position_end = models.PositiveIntegerField(null=True, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    group = models.ForeignKey(
+        Group, on_delete=models.RESTRICT, null=True, blank=True, related_name="annotations"
+    )
+    created = models.DateTimeField()
+    modified = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    tags = TaggableManager(through=TaggedAnnotation, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["paragraph", "visibility"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(parent__isnull=True, paragraph__isnull=False))
+                | (Q(parent__isnull=False, paragraph__isnull=True, motivation="replying")),
+                name="annotation_targets_text_or_annotation",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="group", group__isnull=False)
+                | (~Q(visibility="group") & Q(group__isnull=True)),
+                name="annotation_group_iff_group_visibility",
+            ),
+            models.CheckConstraint(
+                condition=Q(position_start__isnull=True, position_end__isnull=True)
+                | Q(position_start__lt=models.F("position_end")),
+                name="annotation_position_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_motivation_display()} {self.uuid}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:annotation-detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def has_selector(self) -> bool:
+        return self.position_start is not None
+
+
+class AnnotationRevision(models.Model):
+    """The state of an annotation before an edit; its author and moderators can see what changed."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(blank=True)
+    tags = models.JSONField(default=list)
+    motivation = models.CharField(max_length=20)
+    colour = models.CharField(max_length=10)
+    visibility = models.CharField(max_length=10)
+    valid_from = models.DateTimeField()
+    superseded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["annotation", "-superseded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.annotation.uuid} until {self.superseded_at:%Y-%m-%d %H:%M}"

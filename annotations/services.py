@@ -1,0 +1,263 @@
+"""Writes of annotations: one path for the page, the JSON API and (later) the W3C protocol.
+
+Every function validates completely, checks permission, and writes inside one transaction, so a
+bad request leaves nothing half-saved.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.models import (
+    BODY_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TAGS_MAX,
+    Annotation,
+    AnnotationRevision,
+    Group,
+)
+from annotations.rendering import render_markdown
+from edition.models import Paragraph
+
+QUOTE_CONTEXT = 32
+
+
+class AnnotationError(Exception):
+    """Bad input: `field` names what is wrong (as the API's JSON names it)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class AnnotationPermissionError(Exception):
+    """The user may see the annotation but not change it."""
+
+
+@dataclass(frozen=True)
+class TextSelector:
+    """A passage of a paragraph: TextQuoteSelector plus TextPositionSelector."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+def selector_validate(paragraph: Paragraph, selector: TextSelector) -> TextSelector:
+    """The quote must be the paragraph's text at the given position; fills in missing context."""
+    text = paragraph.text
+    if not (0 <= selector.start < selector.end <= len(text)):
+        raise AnnotationError(
+            "selector",
+            f"position {selector.start}–{selector.end} is outside paragraph "
+            f"{paragraph.public_id} (0–{len(text)})",
+        )
+    if text[selector.start : selector.end] != selector.exact:
+        raise AnnotationError(
+            "selector.exact",
+            f"the quote does not match the text of {paragraph.public_id} at "
+            f"{selector.start}–{selector.end}",
+        )
+    prefix = text[max(0, selector.start - QUOTE_CONTEXT) : selector.start]
+    suffix = text[selector.end : selector.end + QUOTE_CONTEXT]
+    if selector.prefix and not prefix.endswith(selector.prefix[-QUOTE_CONTEXT:]):
+        raise AnnotationError("selector.prefix", "does not match the text before the quote")
+    if selector.suffix and not suffix.startswith(selector.suffix[:QUOTE_CONTEXT]):
+        raise AnnotationError("selector.suffix", "does not match the text after the quote")
+    return TextSelector(selector.start, selector.end, selector.exact, prefix, suffix)
+
+
+def tags_normalise(tags: list[str]) -> list[str]:
+    """Trimmed, single-spaced, unique regardless of case (first spelling wins), at most TAGS_MAX."""
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise AnnotationError("tags", "must be a list of strings")
+    result: dict[str, str] = {}
+    for tag in tags:
+        name = " ".join(tag.split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise AnnotationError("tags", f"a tag has at most {TAG_MAX_LENGTH} characters")
+        if "," in name or '"' in name:
+            raise AnnotationError("tags", "a tag may not contain commas or double quotes")
+        result.setdefault(name.casefold(), name)
+    if len(result) > TAGS_MAX:
+        raise AnnotationError("tags", f"at most {TAGS_MAX} tags")
+    return list(result.values())
+
+
+def _check_body(motivation: str, body: str) -> str:
+    if not isinstance(body, str):
+        raise AnnotationError("body", "must be text")
+    if len(body) > BODY_MAX_LENGTH:
+        raise AnnotationError(
+            "body", f"is {len(body)} characters long; the limit is {BODY_MAX_LENGTH}"
+        )
+    if motivation == Annotation.Motivation.HIGHLIGHTING and body.strip():
+        raise AnnotationError("body", "a highlight has no note; write a comment instead")
+    if (
+        motivation
+        in (
+            Annotation.Motivation.COMMENTING,
+            Annotation.Motivation.QUESTIONING,
+            Annotation.Motivation.REPLYING,
+        )
+        and not body.strip()
+    ):
+        raise AnnotationError("body", "a comment, question or reply needs a note")
+    return body
+
+
+def _check_choice(field: str, value: str, choices) -> str:
+    if value not in choices.values:
+        raise AnnotationError(field, f"{value!r} is not one of {', '.join(choices.values)}")
+    return value
+
+
+def _check_visibility(user, visibility: str, group: Group | None) -> None:
+    _check_choice("visibility", visibility, Annotation.Visibility)
+    if visibility == Annotation.Visibility.GROUP:
+        if group is None:
+            raise AnnotationError("group", "group visibility needs a group")
+        if not group.members.filter(pk=user.pk).exists():
+            raise AnnotationError("group", "you are not a member of this group")
+    elif group is not None:
+        raise AnnotationError("group", "only annotations with group visibility have a group")
+
+
+def annotation_create(
+    *,
+    user,
+    paragraph: Paragraph | None = None,
+    parent: Annotation | None = None,
+    selector: TextSelector | None = None,
+    motivation: str,
+    body: str = "",
+    tags: list[str] | None = None,
+    visibility: str = Annotation.Visibility.PRIVATE,
+    group: Group | None = None,
+    colour: str = Annotation.Colour.YELLOW,
+) -> Annotation:
+    if not user.is_authenticated:
+        raise AnnotationPermissionError("annotating needs an account")
+    _check_choice("motivation", motivation, Annotation.Motivation)
+    _check_choice("colour", colour, Annotation.Colour)
+    if parent is not None:
+        if motivation != Annotation.Motivation.REPLYING or paragraph is not None or selector:
+            raise AnnotationError("reply_to", "a reply targets an annotation, not the text")
+        if parent.is_deleted:
+            raise AnnotationError("reply_to", "the annotation was deleted")
+        # A reply lives in its thread: same audience as the annotation it answers.
+        visibility, group = parent.visibility, parent.group
+        edition_id, root = parent.edition_id, parent.root or parent
+    else:
+        if motivation == Annotation.Motivation.REPLYING:
+            raise AnnotationError("motivation", "a reply needs reply_to")
+        if paragraph is None:
+            raise AnnotationError("paragraph", "missing")
+        if paragraph.is_withdrawn:
+            raise AnnotationError("paragraph", f"{paragraph.public_id} was withdrawn")
+        _check_visibility(user, visibility, group)
+        edition_id, root = paragraph.edition_id, None
+        if selector is not None:
+            selector = selector_validate(paragraph, selector)
+    body = _check_body(motivation, body)
+    tags = tags_normalise(tags or [])
+    now = timezone.now()
+    annotation = Annotation(
+        edition_id=edition_id,
+        paragraph=paragraph,
+        parent=parent,
+        root=root,
+        author=user,
+        motivation=motivation,
+        colour=colour,
+        body=body,
+        body_html=render_markdown(body),
+        visibility=visibility,
+        group=group,
+        created=now,
+        modified=now,
+    )
+    if selector is not None:
+        annotation.position_start, annotation.position_end = selector.start, selector.end
+        annotation.quote_exact = selector.exact
+        annotation.quote_prefix, annotation.quote_suffix = selector.prefix, selector.suffix
+    with transaction.atomic():
+        annotation.full_clean(exclude=["body"])
+        annotation.save()
+        if tags:
+            annotation.tags.set(tags)
+    return annotation
+
+
+def annotation_update(
+    *,
+    user,
+    annotation: Annotation,
+    body: str | None = None,
+    tags: list[str] | None = None,
+    motivation: str | None = None,
+    visibility: str | None = None,
+    group: Group | None = None,
+    colour: str | None = None,
+) -> Annotation:
+    """Change what the author wrote; the previous state is kept as a revision."""
+    if annotation.author_id != user.pk:
+        raise AnnotationPermissionError("only the author edits an annotation")
+    if annotation.is_deleted:
+        raise AnnotationError("annotation", "a deleted annotation cannot be edited")
+    new_motivation = _check_choice(
+        "motivation", motivation or annotation.motivation, Annotation.Motivation
+    )
+    is_reply = annotation.parent_id is not None
+    if is_reply != (new_motivation == Annotation.Motivation.REPLYING):
+        raise AnnotationError("motivation", "a reply stays a reply and an annotation stays one")
+    new_body = _check_body(new_motivation, annotation.body if body is None else body)
+    new_colour = _check_choice("colour", colour or annotation.colour, Annotation.Colour)
+    new_tags = tags_normalise(tags) if tags is not None else None
+    new_visibility, new_group = annotation.visibility, annotation.group
+    if visibility is not None and not is_reply:
+        _check_visibility(user, visibility, group)
+        new_visibility, new_group = visibility, group
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        AnnotationRevision.objects.create(
+            annotation=locked,
+            body=locked.body,
+            tags=sorted(locked.tags.names()),
+            motivation=locked.motivation,
+            colour=locked.colour,
+            visibility=locked.visibility,
+            valid_from=locked.modified,
+            superseded_at=now,
+        )
+        locked.body, locked.body_html = new_body, render_markdown(new_body)
+        locked.motivation, locked.colour = new_motivation, new_colour
+        locked.visibility, locked.group = new_visibility, new_group
+        locked.modified = now
+        locked.full_clean(exclude=["body"])
+        locked.save()
+        if new_tags is not None:
+            locked.tags.set(new_tags)
+        if not is_reply and (new_visibility, new_group) != (
+            annotation.visibility,
+            annotation.group,
+        ):
+            locked.thread.update(visibility=new_visibility, group=new_group)
+    return locked
+
+
+def annotation_delete(*, user, annotation: Annotation) -> Annotation:
+    """Soft delete: the thread keeps a "deleted" placeholder; the content can be restored."""
+    if annotation.author_id != user.pk:
+        raise AnnotationPermissionError("only the author deletes an annotation")
+    if not annotation.is_deleted:
+        annotation.deleted_at = timezone.now()
+        annotation.save(update_fields=["deleted_at"])
+    return annotation

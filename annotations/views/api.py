@@ -1,0 +1,206 @@
+"""The JSON API the reading page's script uses (session authentication, CSRF-protected).
+
+GET    /api/annotations/?edition=&paragraph=&tag=&author=&scope=&offset=&limit=
+POST   /api/annotations/
+GET    /api/annotations/<uuid>/
+PATCH  /api/annotations/<uuid>/
+DELETE /api/annotations/<uuid>/
+POST   /api/annotations/preview/       Markdown → sanitised HTML, as it will be stored
+"""
+
+import json
+import uuid as uuid_module
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_http_methods
+
+from annotations import selectors, services
+from annotations.models import Group
+from annotations.rendering import render_markdown
+from annotations.serializers import annotation_as_json
+from annotations.services import AnnotationError, AnnotationPermissionError, TextSelector
+from edition.models import Edition, Paragraph
+
+REQUEST_MAX_BYTES = 64 * 1024
+PAGE_MAX = 200
+
+
+def error(status: int, field: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"field": field, "message": message}}, status=status)
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if len(request.body) > REQUEST_MAX_BYTES:
+        raise AnnotationError("request", f"body larger than {REQUEST_MAX_BYTES} bytes")
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise AnnotationError("request", f"malformed JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise AnnotationError("request", "the JSON body must be an object")
+    return data
+
+
+def _selector(data) -> TextSelector | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise AnnotationError("selector", "must be an object with exact, start and end")
+    try:
+        start, end, exact = data["start"], data["end"], data["exact"]
+    except KeyError as exc:
+        raise AnnotationError(f"selector.{exc.args[0]}", "missing") from exc
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        raise AnnotationError("selector", "start and end must be integers")
+    if not isinstance(exact, str):
+        raise AnnotationError("selector.exact", "must be text")
+    return TextSelector(start, end, exact, str(data.get("prefix", "")), str(data.get("suffix", "")))
+
+
+def _group(request, slug) -> Group | None:
+    if not slug:
+        return None
+    group = Group.objects.filter(slug=slug, members=request.user).first()
+    if group is None:
+        raise AnnotationError("group", f"you are not a member of a group {slug!r}")
+    return group
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _respond(request, annotation, status=200) -> JsonResponse:
+    fresh = selectors.annotation_get(request.user, annotation.uuid)
+    return JsonResponse(
+        annotation_as_json(fresh, user=request.user, base_url=_base_url(request)), status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_collection(request: HttpRequest) -> JsonResponse:
+    try:
+        if request.method == "POST":
+            return _create(request)
+        return _list(request)
+    except AnnotationError as exc:
+        return error(400, exc.field, exc.message)
+    except AnnotationPermissionError as exc:
+        return error(403, "user", str(exc))
+
+
+def _list(request) -> JsonResponse:
+    params = request.GET
+    try:
+        offset = max(0, int(params.get("offset", 0)))
+        limit = min(PAGE_MAX, max(1, int(params.get("limit", 50))))
+    except ValueError as exc:
+        raise AnnotationError("offset", "offset and limit must be integers") from exc
+    scope = params.get("scope") or None
+    if scope not in (None, "mine", "groups", "public"):
+        raise AnnotationError("scope", "must be mine, groups or public")
+    edition = None
+    if params.get("edition"):
+        edition = Edition.objects.filter(slug=params["edition"]).first()
+        if edition is None:
+            return error(404, "edition", f"no edition {params['edition']!r}")
+    annotations = selectors.annotation_list(
+        request.user,
+        edition=edition,
+        paragraph_id=params.get("paragraph"),
+        tag=params.get("tag"),
+        author=params.get("author"),
+        scope=scope,
+    )
+    total = annotations.count()
+    base = _base_url(request)
+    items = [
+        annotation_as_json(a, user=request.user, base_url=base)
+        for a in annotations[offset : offset + limit]
+    ]
+    return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
+
+
+def _create(request) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return error(401, "user", "log in to annotate")
+    data = _json_body(request)
+    parent = paragraph = None
+    if data.get("reply_to"):
+        parent = selectors.annotation_get(request.user, _uuid(data["reply_to"], "reply_to"))
+        if parent is None:
+            return error(404, "reply_to", "no such annotation")
+    else:
+        paragraph = Paragraph.objects.filter(
+            edition__slug=data.get("edition"), public_id=data.get("paragraph")
+        ).first()
+        if paragraph is None:
+            return error(
+                404,
+                "paragraph",
+                f"no paragraph {data.get('paragraph')!r} in edition {data.get('edition')!r}",
+            )
+    motivation = data.get("motivation") or ("replying" if parent else "commenting")
+    annotation = services.annotation_create(
+        user=request.user,
+        paragraph=paragraph,
+        parent=parent,
+        selector=_selector(data.get("selector")),
+        motivation=motivation,
+        body=data.get("body", ""),
+        tags=data.get("tags", []),
+        visibility=data.get("visibility", "private"),
+        group=_group(request, data.get("group")),
+        colour=data.get("colour", "yellow"),
+    )
+    return _respond(request, annotation, status=201)
+
+
+def _uuid(value, field: str):
+    try:
+        return uuid_module.UUID(str(value))
+    except ValueError as exc:
+        raise AnnotationError(field, "is not an annotation ID") from exc
+
+
+@require_http_methods(["GET", "PATCH", "DELETE"])
+def annotation_item(request: HttpRequest, uuid) -> JsonResponse:
+    annotation = selectors.annotation_get(request.user, uuid)
+    if annotation is None:
+        return error(404, "id", "no such annotation")
+    try:
+        if request.method == "PATCH":
+            data = _json_body(request)
+            unknown = set(data) - {"body", "tags", "motivation", "visibility", "group", "colour"}
+            if unknown:
+                raise AnnotationError(sorted(unknown)[0], "cannot be changed")
+            annotation = services.annotation_update(
+                user=request.user,
+                annotation=annotation,
+                body=data.get("body"),
+                tags=data.get("tags"),
+                motivation=data.get("motivation"),
+                visibility=data.get("visibility"),
+                group=_group(request, data.get("group")),
+                colour=data.get("colour"),
+            )
+        elif request.method == "DELETE":
+            services.annotation_delete(user=request.user, annotation=annotation)
+            return JsonResponse({}, status=204)
+    except AnnotationError as exc:
+        return error(400, exc.field, exc.message)
+    except AnnotationPermissionError as exc:
+        return error(403, "user", str(exc))
+    return _respond(request, annotation)
+
+
+@require_http_methods(["POST"])
+def markdown_preview(request: HttpRequest) -> JsonResponse:
+    try:
+        data = _json_body(request)
+    except AnnotationError as exc:
+        return error(400, exc.field, exc.message)
+    body = data.get("body", "")
+    if not isinstance(body, str):
+        return error(400, "body", "must be text")
+    return JsonResponse({"html": render_markdown(body)})
