@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from annotations.selectors import annotations_by_paragraph
 from edition import citation, metadata, selectors
 from edition.exporting import edition_as_dict, edition_as_text
 
@@ -35,9 +36,14 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition_or_404(slug)
     edition_url = request.build_absolute_uri(edition.get_absolute_url())
+    turns = selectors.edition_turns(edition)
+    annotations = annotations_by_paragraph(request.user, edition)
+    for view in turns:
+        for paragraph in view.paragraphs:
+            paragraph.visible_annotations = annotations.get(paragraph.pk, [])
     context = {
         "edition": edition,
-        "turns": selectors.edition_turns(edition),
+        "turns": turns,
         "matter_emendations": selectors.edition_matter_emendations(edition),
         "citation": citation.edition_citation(edition, url=edition_url),
         **_metadata_context(request, edition),
