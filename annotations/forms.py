@@ -33,3 +33,26 @@ class ParagraphAnnotationForm(forms.Form):
 
     def tag_list(self) -> list[str]:
         return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class ReadingFilterForm(forms.Form):
+    """Which threads the reading view shows. Unknown values are ignored, not errors: the page
+    must always render, and an old bookmarked filter should still open the text."""
+
+    scope = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("All I can see")),
+            ("mine", _("Mine")),
+            ("groups", _("My groups")),
+            ("public", _("Public")),
+        ],
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100)
+    author = forms.CharField(label=_("Author"), required=False, max_length=150)
+
+    def filters(self) -> dict[str, str | None]:
+        if not self.is_valid():
+            return {"scope": None, "tag": None, "author": None}
+        return {name: value or None for name, value in self.cleaned_data.items()}

@@ -1,7 +1,11 @@
 """Reads of annotations. Visibility is applied in the query, never in Python afterwards."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Lower
+from taggit.models import Tag
 
+from annotations.anchoring import anchor_annotation
 from annotations.models import Annotation
 
 
@@ -58,19 +62,132 @@ def annotation_list(
     return annotations.order_by("created", "id")
 
 
-def annotations_by_paragraph(user, edition) -> dict[int, list[Annotation]]:
-    """Visible annotations of an edition, grouped by paragraph pk, each thread's replies under
-    its root as `thread_replies`, in reading order of creation. Two queries (rows and tags)."""
-    rows = list(annotation_list(user, edition=edition))
-    roots: dict[int, Annotation] = {}
-    for annotation in rows:
-        annotation.thread_replies = []
-        if annotation.root_id is None:
-            roots[annotation.pk] = annotation
+def annotations_by_paragraph(
+    user, edition, *, tag: str | None = None, author: str | None = None, scope: str | None = None
+) -> dict[int, list[Annotation]]:
+    """Threads of an edition for the reading view, grouped by paragraph pk in reading order.
+
+    Filters choose threads (their first annotation); a chosen thread keeps all its visible
+    replies, as `thread_replies`. Each thread gets `anchor`, where its passage is in the
+    paragraph's current text. Four queries: threads, replies, and the tags of each.
+    """
+    threads = list(
+        annotation_list(user, edition=edition, tag=tag, author=author, scope=scope).filter(
+            root__isnull=True
+        )
+    )
+    by_pk = {thread.pk: thread for thread in threads}
     grouped: dict[int, list[Annotation]] = {}
-    for annotation in rows:
-        if annotation.root_id is None:
-            grouped.setdefault(annotation.paragraph_id, []).append(annotation)
-        elif annotation.root_id in roots:
-            roots[annotation.root_id].thread_replies.append(annotation)
+    for thread in threads:
+        thread.thread_replies = []
+        thread.anchor = anchor_annotation(thread, thread.paragraph.text)
+        grouped.setdefault(thread.paragraph_id, []).append(thread)
+    if by_pk:
+        replies = (
+            annotations_visible_to(user).filter(root__in=list(by_pk)).order_by("created", "id")
+        )
+        for reply in replies:
+            by_pk[reply.root_id].thread_replies.append(reply)
+    for paragraph_threads in grouped.values():
+        paragraph_threads.sort(key=_reading_order)
     return grouped
+
+
+def _reading_order(thread: Annotation) -> tuple:
+    """Passages by where they are now, whole-paragraph notes first, then by creation."""
+    anchor = thread.anchor
+    start = anchor.start if anchor is not None and anchor.is_placed else -1
+    return (start, thread.created, thread.pk)
+
+
+def annotation_facets(user, edition) -> dict[str, list]:
+    """The tags and authors a reader can filter the edition's threads by (visible ones only)."""
+    visible = annotations_visible_to(user).filter(edition=edition, root__isnull=True)
+    tags = (
+        Tag.objects.filter(annotations_taggedannotation_items__content_object__in=visible)
+        .annotate(uses=Count("annotations_taggedannotation_items"))
+        .order_by("name")
+    )
+    authors = (
+        get_user_model()
+        .objects.filter(annotations__in=visible)
+        .select_related("profile")
+        .distinct()
+        .order_by("username")
+    )
+    return {"tags": list(tags), "authors": list(authors)}
+
+
+def thread_for_reading(user, root: Annotation) -> Annotation | None:
+    """One thread prepared like those of `annotations_by_paragraph`."""
+    thread = annotations_visible_to(user).filter(pk=root.pk).first()
+    if thread is None:
+        return None
+    thread.anchor = anchor_annotation(thread, thread.paragraph.text)
+    thread.thread_replies = list(
+        annotations_visible_to(user).filter(root=thread).order_by("created", "id")
+    )
+    return thread
+
+
+# Tag pages, "My annotations" and tag suggestions. Deleted annotations are left out of all of
+# them: a placeholder keeps a thread readable but carries nothing worth finding by tag.
+
+LIST_JOINS = ("paragraph__edition", "root__paragraph__edition")
+
+
+def annotations_tagged(user, tag_slug: str) -> QuerySet[Annotation]:
+    """The tag page: what the user may see with this tag, newest first. Each item links to its
+    passage, so paragraph and edition (the thread's, for a reply) are joined, not fetched per
+    item."""
+    return (
+        annotation_list(user, tag=tag_slug)
+        .filter(deleted_at__isnull=True)
+        .select_related(*LIST_JOINS)
+        .order_by("-created", "-id")
+    )
+
+
+def annotations_of_reader(user, *, tag: str | None = None) -> QuerySet[Annotation]:
+    """A reader's own annotations and replies across editions, as they would meet them reading:
+    by edition, paragraph position (the reading order; the number can skip), passage start,
+    then creation. A reply sorts with its thread's passage; whole-paragraph notes come first."""
+    return (
+        annotation_list(user, tag=tag, scope="mine")
+        .filter(deleted_at__isnull=True)
+        .select_related(*LIST_JOINS)
+        .order_by(
+            "edition__slug",
+            Coalesce("paragraph__position", "root__paragraph__position"),
+            Coalesce("position_start", "root__position_start").asc(nulls_first=True),
+            "created",
+            "id",
+        )
+    )
+
+
+def tags_visible_to(user) -> QuerySet[Tag]:
+    """Tags of live annotations the user may see, each with `annotation_count`. Counted in SQL
+    over the visible rows only, so a private note neither reveals its tag nor adds to a count."""
+    visible = annotations_visible_to(user).filter(deleted_at__isnull=True).values("pk")
+    return Tag.objects.filter(
+        annotations_taggedannotation_items__content_object__in=visible
+    ).annotate(
+        annotation_count=Count("annotations_taggedannotation_items__content_object", distinct=True)
+    )
+
+
+def tag_get_visible(user, slug: str) -> Tag | None:
+    """The tag if the user may see an annotation carrying it. None otherwise, the same answer as
+    for a tag that does not exist, so pages cannot tell that private or group notes use it."""
+    return tags_visible_to(user).filter(slug=slug).first()
+
+
+def tag_suggestions(user, prefix: str = "", *, limit: int = 20) -> QuerySet[Tag]:
+    """The editor's autocomplete: the vocabulary the user's audience already uses, most used
+    first, so readers converge on shared tags. An empty prefix gives the most used."""
+    tags = tags_visible_to(user)
+    prefix = prefix.lstrip()
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return tags.order_by("-annotation_count", Lower("name"), "pk")[:limit]

@@ -1,0 +1,60 @@
+// JSON requests to the annotation API with the session's CSRF token.
+
+export class ApiError extends Error {
+  constructor(field, message, status) {
+    super(message);
+    this.field = field;
+    this.status = status;
+  }
+}
+
+export function createApi(config) {
+  async function request(method, url, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET") headers["X-CSRFToken"] = config.csrfToken;
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch {
+      throw new ApiError("network", config.labels.networkError, 0);
+    }
+    if (response.status === 204) return null;
+    const isJson = (response.headers.get("Content-Type") || "").includes("json");
+    const data = isJson ? await response.json() : null;
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new ApiError(
+        error.field || "request",
+        error.message || `${response.status} ${response.statusText}`,
+        response.status,
+      );
+    }
+    return data;
+  }
+
+  async function fragment(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new ApiError("request", `${response.status} ${response.statusText}`, response.status);
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    return template.content.firstElementChild;
+  }
+
+  const itemUrl = (id) => `${config.api.annotations}${id}/`;
+  return {
+    create: (data) => request("POST", config.api.annotations, data),
+    get: (id) => request("GET", itemUrl(id)),
+    update: (id, data) => request("PATCH", itemUrl(id), data),
+    remove: (id) => request("DELETE", itemUrl(id)),
+    preview: (body) => request("POST", config.api.preview, { body }),
+    tags: (q) => request("GET", `${config.api.tags}?q=${encodeURIComponent(q)}`),
+    thread: (id) => fragment(config.api.thread.replace("{id}", id)),
+  };
+}
