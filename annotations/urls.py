@@ -1,12 +1,17 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from annotations.views import api, pages
+from annotations.views import api, pages, tags
 
 app_name = "annotations"
 urlpatterns = [
     path("api/annotations/", api.annotation_collection, name="api-collection"),
     path("api/annotations/preview/", api.markdown_preview, name="api-preview"),
     path("api/annotations/<uuid:uuid>/", api.annotation_item, name="api-item"),
+    path("api/tags/", tags.tag_suggestions, name="api-tags"),
     path("annotations/new/", pages.annotation_new, name="annotation-new"),
+    path("annotations/mine/", pages.my_annotations, name="my-annotations"),
     path("annotations/<uuid:uuid>/", pages.annotation_permalink, name="annotation-detail"),
+    # Any stored slug, even one taggit made empty (a tag of punctuation only): every tag an
+    # annotation shows must reverse, or the page showing it fails.
+    re_path(r"^tags/(?P<slug>[^/]*)/$", pages.tag_detail, name="tag-detail"),
 ]

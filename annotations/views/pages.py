@@ -1,13 +1,16 @@
 """Annotation pages for readers."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from annotations import selectors, services
 from annotations.forms import ParagraphAnnotationForm
 from annotations.services import AnnotationError
 from edition.models import Paragraph
+
+PAGE_SIZE = 20
 
 
 def annotation_permalink(request: HttpRequest, uuid) -> HttpResponseRedirect:
@@ -54,3 +57,37 @@ def annotation_new(request: HttpRequest):
     return render(
         request, "annotations/annotation_new.html", {"form": form, "paragraph": paragraph}
     )
+
+
+def _paginate(request: HttpRequest, items) -> dict:
+    """A page of `items` for `?page=`, as `get_page` finds it (a bad or too high number gives
+    the nearest page, never an error), with the page numbers to offer, gaps elided."""
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {"page_obj": page, "page_range": list(page_range)}
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The annotations the reader may see with a tag, newest first.
+
+    A tag none of whose annotations the reader may see gets the same answer as a tag that does
+    not exist: 200, no results, the slug as the heading (the stored name only when something
+    visible carries it). A 404 or the stored spelling would tell that private or group notes
+    use the tag.
+    """
+    tag = selectors.tag_get_visible(request.user, slug)
+    context = {"slug": slug, "tag_name": tag.name if tag else slug}
+    context |= _paginate(request, selectors.annotations_tagged(request.user, slug))
+    return render(request, "annotations/tag_detail.html", context)
+
+
+@login_required
+def my_annotations(request: HttpRequest) -> HttpResponse:
+    """The reader's own annotations and replies across editions in reading order, each linking
+    to its passage; `?tag=` narrows them to one tag."""
+    slug = request.GET.get("tag") or None
+    tag = selectors.tag_get_visible(request.user, slug) if slug else None
+    context = {"slug": slug, "tag_name": tag.name if tag else slug}
+    context |= _paginate(request, selectors.annotations_of_reader(request.user, tag=slug))
+    return render(request, "annotations/my_annotations.html", context)
