@@ -21,5 +21,9 @@ urlpatterns = [
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),
     path("<slug:slug>/edition.json", views.edition_json, name="edition-json"),
     path("<slug:slug>/edition.txt", views.edition_text, name="edition-text"),
+    # Before the paragraph path; "cite.*" can never be a paragraph ID (p1, p2, …) anyway.
+    path("<slug:slug>/cite.bib", views.cite_bibtex, name="cite-bibtex"),
+    path("<slug:slug>/cite.ris", views.cite_ris, name="cite-ris"),
+    path("<slug:slug>/cite.json", views.cite_csl, name="cite-csl"),
     path("<slug:slug>/<public_id:public_id>/", views.paragraph_detail, name="paragraph-detail"),
 ]

@@ -1,11 +1,12 @@
-"""Reading views: the edition, a paragraph's permalink page, the edition as data."""
+"""Reading views: the edition, a paragraph's permalink page, the edition as data, and the
+edition's citation record as BibTeX, RIS and CSL-JSON downloads."""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from annotations.selectors import annotations_by_paragraph
-from edition import citation, metadata, selectors
+from edition import citation, citation_exports, csl, metadata, selectors
 from edition.exporting import edition_as_dict, edition_as_text
 
 
@@ -29,13 +30,23 @@ def _metadata_context(request: HttpRequest, edition, paragraph=None) -> dict:
     }
 
 
+def _cite_panel(request: HttpRequest, edition, paragraph=None) -> citation.CitePanel:
+    return citation.cite_panel(
+        edition,
+        edition_url=request.build_absolute_uri(edition.get_absolute_url()),
+        requested_style=request.GET.get("style"),
+        language=get_language(),
+        paragraph=paragraph,
+        paragraph_url=request.build_absolute_uri(paragraph.get_absolute_url()) if paragraph else "",
+    )
+
+
 def edition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "edition/edition_list.html", {"editions": selectors.edition_list()})
 
 
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition_or_404(slug)
-    edition_url = request.build_absolute_uri(edition.get_absolute_url())
     turns = selectors.edition_turns(edition)
     annotations = annotations_by_paragraph(request.user, edition)
     for view in turns:
@@ -45,7 +56,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "edition": edition,
         "turns": turns,
         "matter_emendations": selectors.edition_matter_emendations(edition),
-        "citation": citation.edition_citation(edition, url=edition_url),
+        "cite": _cite_panel(request, edition),
         **_metadata_context(request, edition),
     }
     return render(request, "edition/edition_detail.html", context)
@@ -57,15 +68,12 @@ def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRes
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")
     previous, following = selectors.paragraph_neighbours(paragraph)
-    url = request.build_absolute_uri(paragraph.get_absolute_url())
     context = {
         "edition": edition,
         "paragraph": paragraph,
         "previous": previous,
         "following": following,
-        "citation": citation.paragraph_citation(paragraph, url=url, language=get_language()),
-        "citation_de": citation.paragraph_citation(paragraph, url=url, language="de"),
-        "citation_en": citation.paragraph_citation(paragraph, url=url, language="en"),
+        "cite": _cite_panel(request, edition, paragraph),
         **_metadata_context(request, edition, paragraph),
     }
     return render(request, "edition/paragraph_detail.html", context)
@@ -87,3 +95,41 @@ def edition_text(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(edition_as_text(edition), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{edition.slug}.txt"'
     return response
+
+
+def _citation_download(request: HttpRequest, slug: str, *, write, media_type: str, extension: str):
+    edition = _edition_or_404(slug)
+    record = csl.edition_record(edition, url=request.build_absolute_uri(edition.get_absolute_url()))
+    response = HttpResponse(write(record), content_type=f"{media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}.{extension}"'
+    return response
+
+
+def cite_bibtex(request: HttpRequest, slug: str) -> HttpResponse:
+    return _citation_download(
+        request,
+        slug,
+        write=citation_exports.bibtex,
+        media_type=citation_exports.BIBTEX_MEDIA_TYPE,
+        extension="bib",
+    )
+
+
+def cite_ris(request: HttpRequest, slug: str) -> HttpResponse:
+    return _citation_download(
+        request,
+        slug,
+        write=citation_exports.ris,
+        media_type=citation_exports.RIS_MEDIA_TYPE,
+        extension="ris",
+    )
+
+
+def cite_csl(request: HttpRequest, slug: str) -> HttpResponse:
+    return _citation_download(
+        request,
+        slug,
+        write=citation_exports.csl_json,
+        media_type=citation_exports.CSL_JSON_MEDIA_TYPE,
+        extension="json",
+    )
