@@ -87,15 +87,19 @@ document.querySelectorAll("form[data-auto-submit]").forEach((form) => {
   form.addEventListener("change", () => form.requestSubmit());
 });
 
-// A permalink of an annotation opens the edition with its thread open.
-const wanted = new URLSearchParams(window.location.search).get("annotation");
-if (wanted) {
+// A permalink of an annotation opens the edition with its thread open. This waits for the load
+// event: the browser's own scroll to the #pN fragment happens first and would take the focus.
+function openWanted() {
+  const wanted = new URLSearchParams(window.location.search).get("annotation");
+  if (!wanted) return;
   const item = document.getElementById(`annotation-${wanted}`);
-  if (item) {
-    const thread = item.closest("li.thread");
-    if (!showPassage(thread)) openThread(thread);
-    if (item !== thread) item.focus();
-  } else {
+  if (!item) {
     announce(labels.notShown, true);
+    return;
   }
+  const thread = item.closest("li.thread");
+  if (!showPassage(thread)) openThread(thread);
+  if (item !== thread) item.focus();
 }
+if (document.readyState === "complete") setTimeout(openWanted);
+else window.addEventListener("load", () => setTimeout(openWanted));
