@@ -146,7 +146,7 @@ def _render(record_json: str, style: CitationStyle, paragraph: int | None, outpu
         bibliography.register(entry, callback=_missing)
         bibliography.register(cite, callback=_missing)
         in_text = str(bibliography.cite(cite, _missing))
-        (reference,) = (str(entry) for entry in bibliography.bibliography())
+        (reference,) = (str(item) for item in bibliography.bibliography())
     if punctuation_in_quote:
         reference, in_text = (
             _PUNCTUATION_AFTER_QUOTE.sub(r"\2\1", s) for s in (reference, in_text)
