@@ -102,7 +102,9 @@ def _reading_order(thread: Annotation) -> tuple:
 
 def annotation_facets(user, edition) -> dict[str, list]:
     """The tags and authors a reader can filter the edition's threads by (visible ones only)."""
-    visible = annotations_visible_to(user).filter(edition=edition, root__isnull=True)
+    visible = annotations_visible_to(user).filter(
+        edition=edition, root__isnull=True, deleted_at__isnull=True
+    )
     tags = (
         Tag.objects.filter(annotations_taggedannotation_items__content_object__in=visible)
         .annotate(uses=Count("annotations_taggedannotation_items"))
@@ -191,3 +193,8 @@ def tag_suggestions(user, prefix: str = "", *, limit: int = 20) -> QuerySet[Tag]
     if prefix:
         tags = tags.filter(name__istartswith=prefix)
     return tags.order_by("-annotation_count", Lower("name"), "pk")[:limit]
+
+
+def can_see_history(user, annotation: Annotation) -> bool:
+    """The author and staff (moderators); course instructors join them with courses."""
+    return user.is_authenticated and (annotation.author_id == user.pk or user.is_staff)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from annotations.models import (
     BODY_MAX_LENGTH,
@@ -84,6 +85,8 @@ def tags_normalise(tags: list[str]) -> list[str]:
             raise AnnotationError("tags", f"a tag has at most {TAG_MAX_LENGTH} characters")
         if "," in name or '"' in name:
             raise AnnotationError("tags", "a tag may not contain commas or double quotes")
+        if not Tag().slugify(name):
+            raise AnnotationError("tags", f"the tag {name!r} needs at least one letter or digit")
         result.setdefault(name.casefold(), name)
     if len(result) > TAGS_MAX:
         raise AnnotationError("tags", f"at most {TAGS_MAX} tags")

@@ -5,7 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from annotations.selectors import annotations_by_paragraph
+from annotations.forms import ReadingFilterForm
+from annotations.reading import annotator_config
+from annotations.selectors import annotation_facets, annotations_by_paragraph
 from edition import citation, citation_exports, csl, metadata, selectors
 from edition.exporting import edition_as_dict, edition_as_text
 
@@ -48,7 +50,9 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition_or_404(slug)
     turns = selectors.edition_turns(edition)
-    annotations = annotations_by_paragraph(request.user, edition)
+    filter_form = ReadingFilterForm(request.GET)
+    filters = filter_form.filters()
+    annotations = annotations_by_paragraph(request.user, edition, **filters)
     for view in turns:
         for paragraph in view.paragraphs:
             paragraph.visible_annotations = annotations.get(paragraph.pk, [])
@@ -57,6 +61,10 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "turns": turns,
         "matter_emendations": selectors.edition_matter_emendations(edition),
         "cite": _cite_panel(request, edition),
+        "filter_form": filter_form,
+        "filters_active": any(filters.values()),
+        "facets": annotation_facets(request.user, edition),
+        "annotator_config": annotator_config(request, edition),
         **_metadata_context(request, edition),
     }
     return render(request, "edition/edition_detail.html", context)

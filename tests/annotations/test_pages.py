@@ -91,3 +91,40 @@ def test_plain_form_shows_errors_and_saves_nothing(client, people, edition):
 def test_plain_form_for_unknown_paragraph_is_404(client, people, edition):
     client.force_login(people["ann"])
     assert client.get("/annotations/new/?edition=test-interview&paragraph=p99").status_code == 404
+
+
+def test_author_sees_what_changed_between_versions(people, p2, edition):
+    from annotations.services import annotation_update
+
+    note = annotation_create(
+        user=people["ann"],
+        paragraph=p2,
+        motivation="commenting",
+        body="Ein Ort",
+        visibility="public",
+    )
+    annotation_update(user=people["ann"], annotation=note, body="Ein guter Ort", tags=["These"])
+    client = Client()
+    client.force_login(people["ann"])
+    html = client.get("/test-interview/").content.decode()
+    assert f'href="/annotations/{note.uuid}/history/">edited</a>' in html
+    page = client.get(f"/annotations/{note.uuid}/history/").content.decode()
+    assert "Ein <ins>guter</ins> Ort" in page
+    assert "Tags: These" in page and "Earlier version" in page
+    # Others see that it was edited, not what it said before.
+    ben = Client()
+    ben.force_login(people["ben"])
+    assert ben.get(f"/annotations/{note.uuid}/history/").status_code == 404
+    assert Client().get(f"/annotations/{note.uuid}/history/").status_code == 404
+    assert "/history/" not in ben.get("/test-interview/").content.decode()
+
+
+def test_history_diff_marks_removed_words():
+    from annotations.history import word_changes
+
+    assert word_changes("a b c", "a c d") == [
+        ("same", "a"),
+        ("removed", "b"),
+        ("same", "c"),
+        ("added", "d"),
+    ]

@@ -159,3 +159,14 @@ def test_anonymous_cannot_annotate(p2):
 
     with pytest.raises(AnnotationPermissionError):
         comment(AnonymousUser(), p2)
+
+
+def test_tag_without_letters_or_digits_is_refused():
+    """Its slug would be empty, and a tag page needs a slug."""
+    import pytest
+
+    from annotations.services import AnnotationError, tags_normalise
+
+    with pytest.raises(AnnotationError, match="needs at least one letter or digit"):
+        tags_normalise(["Methode", "?!"])
+    assert tags_normalise(["Größe"]) == ["Größe"]

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils.dateformat import format
 from django.utils.timezone import localtime
 
+from annotations.models import Annotation
 from annotations.selectors import tag_get_visible
 from annotations.services import TextSelector, annotation_create, annotation_delete
 from edition.models import Paragraph
@@ -201,13 +202,21 @@ def test_edition_page_links_tags_to_their_pages(people, edition, p2):
     assert "Mit Tags." in page_html(Client(), "/tags/gr%C3%B6%C3%9Fe/")
 
 
-def test_a_tag_without_letters_still_links(people, edition, p2):
-    """taggit gives "?" an empty slug; the page showing it must not fail on the link."""
-    note(people["ann"], p2, "Unklar.", tags=["?"])
-    assert '<a class="tag" rel="tag" href="/tags//">?</a>' in page_html(
-        Client(), "/test-interview/"
+def test_a_tag_without_letters_is_refused_so_every_tag_has_a_page(people, edition):
+    """taggit would give "?" an empty slug, and no tag page could be linked."""
+    client = Client()
+    client.force_login(people["ann"])
+    response = client.post(
+        "/api/annotations/",
+        {"edition": "test-interview", "paragraph": "p2", "body": "Unklar.", "tags": ["?"]},
+        content_type="application/json",
     )
-    assert bodies(page_html(Client(), "/tags//")) == ["Unklar."]
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "field": "tags",
+        "message": "the tag '?' needs at least one letter or digit",
+    }
+    assert not Annotation.objects.exists()
 
 
 # My annotations

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from edition.services import edition_import
 from edition.source import load_source_file
@@ -46,7 +47,7 @@ def test_copy_link_puts_the_permalink_on_the_clipboard(
     page.goto(f"{live_server.url}/erz-2023/")
     row = page.locator("#p12")
     row.get_by_role("button", name="Copy link").click()
-    assert row.get_by_role("status").inner_text() == "Link copied"
+    expect(row.get_by_role("status")).to_have_text("Link copied")
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/erz-2023/p12/"
     assert console_errors == []
 
@@ -57,7 +58,10 @@ def test_paragraph_page_in_context(
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.goto(f"{live_server.url}/erz-2023/p12/")
     assert page.locator("h1").inner_text().startswith("Paragraph 12")
-    assert "(Erz, 2023, Abs. 12)" in page.locator("#cite").inner_text()
+    assert "(Erz, 2023, para. 12)" in page.locator("#cite").inner_text()
+    page.get_by_label("Citation style").select_option("dgps")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#cite")).to_contain_text("(Erz, 2023, Abs. 12)")
     page.get_by_role("link", name="Abs. 13 →").click()
     assert page.url == f"{live_server.url}/erz-2023/p13/"
     page.goto(f"{live_server.url}/erz-2023/p12/")
