@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "edition",
     "annotations",
+    "courses",
 ]
 
 MIDDLEWARE = [

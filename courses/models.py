@@ -1,0 +1,76 @@
+"""Teaching with the edition: courses, who belongs to them, and (later) what they read.
+
+A course is an annotation group: it owns one `annotations.Group`, and every member of the
+course is a member of that group, so notes shared with "Group: <course>" reach exactly the
+course. `courses.services` keeps the two memberships in step; nothing else writes them.
+
+Who may create courses is a permission, `courses.add_course` ("instructor"), granted by staff
+in the admin or with `manage.py grant_instructor`. Within a course, the role of a membership
+decides who changes it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from annotations.models import Group
+
+INSTRUCTOR_PERMISSION = "courses.add_course"
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    term = models.CharField(max_length=60, blank=True, help_text="E.g. “Sommersemester 2025”.")
+    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="course")
+    join_code = models.CharField(max_length=16, unique=True)
+    joining_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="courses_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="courses"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "title"]
+        # "add" is the instructor role, with a label that says so in the admin's user form.
+        default_permissions = ("change", "delete", "view")
+        permissions = [("add_course", "Is an instructor: can create courses")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.term})" if self.term else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:course-detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        INSTRUCTOR = "instructor", "Instructor"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "role", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="unique_course_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course} ({self.get_role_display()})"
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == self.Role.INSTRUCTOR

@@ -1,0 +1,39 @@
+"""Reads of courses. Membership is applied in the query: a course someone does not belong to
+is simply not found (the views answer 404, as for a course that does not exist)."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from courses.models import Course, Membership
+
+
+def _with_viewer_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
+    role = Membership.objects.filter(course=OuterRef("pk"), user=user).values("role")[:1]
+    return courses.annotate(viewer_role=Subquery(role))
+
+
+def courses_for_user(user: AbstractBaseUser) -> QuerySet[Course]:
+    """The courses a user belongs to, newest first, each with `viewer_role`."""
+    if not user.is_authenticated:
+        return Course.objects.none()
+    return _with_viewer_role(Course.objects.filter(memberships__user=user), user).select_related(
+        "group"
+    )
+
+
+def course_get_for_member(user: AbstractBaseUser, slug: str) -> Course | None:
+    """The course if the user belongs to it, with `viewer_role` and `viewer_is_instructor`;
+    None otherwise, the same answer as for a course that does not exist."""
+    course = courses_for_user(user).filter(slug=slug).first()
+    if course is not None:
+        course.viewer_is_instructor = course.viewer_role == Membership.Role.INSTRUCTOR
+    return course
+
+
+def course_members(course: Course) -> QuerySet[Membership]:
+    """Instructors first, then students, in the order they joined."""
+    return (
+        Membership.objects.filter(course=course)
+        .select_related("user__profile")
+        .order_by("role", "joined_at", "id")
+    )

@@ -1,0 +1,204 @@
+"""Writes of courses and memberships.
+
+Every membership change goes through here, because a course member must also be a member of the
+course's annotation group (that is what lets them see the course's notes) and nobody else may
+be. Bad input raises `ValidationError` naming the field; a user who may not do something gets
+`PermissionDenied` (the views answer 403 to members; outsiders never get that far, they get 404).
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from annotations.models import Group
+from courses.models import INSTRUCTOR_PERMISSION, Course, Membership
+
+# No 0/O, 1/I/L: a code read aloud in a seminar room or copied from a slide still works.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+# Paths under /courses/ that a course slug must not shadow.
+RESERVED_SLUGS = {"new", "join"}
+SLUG_MAX_LENGTH = 60
+
+
+def join_code_normalise(code: str) -> str:
+    """What a person types (lower case, spaces, a dash from the slide) to the stored form."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _join_code_new() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not Course.objects.filter(join_code=code).exists():
+            return code
+
+
+def _slug_new(title: str, term: str) -> str:
+    """Unique among courses and annotation groups, since the group takes the same slug."""
+    base = slugify(f"{title} {term}")[:SLUG_MAX_LENGTH].strip("-") or "course"
+    candidate, number = base, 1
+    while (
+        candidate in RESERVED_SLUGS
+        or Course.objects.filter(slug=candidate).exists()
+        or Group.objects.filter(slug=candidate).exists()
+    ):
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def is_instructor(user: AbstractBaseUser) -> bool:
+    """The role staff grant: may create courses."""
+    return user.is_authenticated and user.is_active and user.has_perm(INSTRUCTOR_PERMISSION)
+
+
+def _membership_of(course: Course, user: AbstractBaseUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(course=course, user=user).first()
+
+
+def _check_course_instructor(course: Course, user: AbstractBaseUser) -> None:
+    membership = _membership_of(course, user)
+    if membership is None or not membership.is_instructor:
+        raise PermissionDenied("Only the course's instructors can change it.")
+
+
+def _membership_add(course: Course, user: AbstractBaseUser, role: str) -> Membership:
+    membership = Membership(course=course, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    course.group.members.add(user)
+    return membership
+
+
+@transaction.atomic
+def course_create(
+    *, user: AbstractBaseUser, title: str, term: str = "", description: str = ""
+) -> Course:
+    """A course, its annotation group, and its creator as its first instructor."""
+    if not is_instructor(user):
+        raise PermissionDenied("Only instructors can create courses.")
+    title, term = " ".join(title.split()), " ".join(term.split())
+    slug = _slug_new(title, term)
+    group = Group(name=str(Course(title=title, term=term))[:200], slug=slug)
+    course = Course(
+        title=title,
+        term=term,
+        description=description.strip(),
+        slug=slug,
+        join_code=_join_code_new(),
+        created_by=user,
+    )
+    course.full_clean(exclude=["group"])
+    group.full_clean()
+    group.save()
+    course.group = group
+    course.save()
+    _membership_add(course, user, Membership.Role.INSTRUCTOR)
+    return course
+
+
+@transaction.atomic
+def course_join(*, user: AbstractBaseUser, code: str) -> Membership:
+    """Join with a code. Joining again is harmless and returns the existing membership, even
+    once the course is closed."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Joining a course needs an account.")
+    normalised = join_code_normalise(code)
+    course = (
+        Course.objects.select_for_update().filter(join_code=normalised).first()
+        if normalised
+        else None
+    )
+    if course is None:
+        raise ValidationError(
+            {
+                "code": "No course has this join code. Check it for typos, or ask your "
+                "instructor for the current one (a code that was replaced stops working)."
+            }
+        )
+    existing = _membership_of(course, user)
+    if existing is not None:
+        return existing
+    if not course.joining_open:
+        raise ValidationError(
+            {"code": "Joining this course is closed. Ask your instructor to open it."}
+        )
+    return _membership_add(course, user, Membership.Role.STUDENT)
+
+
+@transaction.atomic
+def join_code_regenerate(*, user: AbstractBaseUser, course: Course) -> Course:
+    """A new code; the old one stops working at once (e.g. after it was posted publicly)."""
+    _check_course_instructor(course, user)
+    course.join_code = _join_code_new()
+    course.full_clean(exclude=["group"])
+    course.save(update_fields=["join_code"])
+    return course
+
+
+@transaction.atomic
+def joining_set(*, user: AbstractBaseUser, course: Course, is_open: bool) -> Course:
+    _check_course_instructor(course, user)
+    course.joining_open = is_open
+    course.save(update_fields=["joining_open"])
+    return course
+
+
+@transaction.atomic
+def member_remove(*, user: AbstractBaseUser, course: Course, member: AbstractBaseUser) -> None:
+    """Take a member out of the course and its group. Their notes stay (with the course's
+    visibility); they no longer see the course's. A course always keeps one instructor."""
+    _check_course_instructor(course, user)
+    membership = Membership.objects.select_for_update().filter(course=course, user=member).first()
+    if membership is None:
+        raise ValidationError({"username": f"{member.get_username()} is not in this course."})
+    if membership.is_instructor:
+        instructors = Membership.objects.select_for_update().filter(
+            course=course, role=Membership.Role.INSTRUCTOR
+        )
+        if instructors.count() <= 1:
+            raise ValidationError(
+                {"username": "A course needs an instructor; add another one first."}
+            )
+    membership.delete()
+    course.group.members.remove(member)
+
+
+@transaction.atomic
+def co_instructor_add(*, user: AbstractBaseUser, course: Course, username: str) -> Membership:
+    """Make a user an instructor of this course (a student of it is promoted). The user needs no
+    instructor role of their own: a tutor can co-teach without creating courses."""
+    _check_course_instructor(course, user)
+    new = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+    if new is None:
+        raise ValidationError({"username": f"There is no user named “{username.strip()}”."})
+    membership = Membership.objects.select_for_update().filter(course=course, user=new).first()
+    if membership is None:
+        return _membership_add(course, new, Membership.Role.INSTRUCTOR)
+    if not membership.is_instructor:
+        membership.role = Membership.Role.INSTRUCTOR
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def instructor_role_set(*, user: AbstractBaseUser, granted: bool) -> bool:
+    """Grant or revoke the instructor role; returns whether anything changed. Only the direct
+    grant is changed: a superuser, or a user in a group holding the permission, stays one."""
+    app_label, codename = INSTRUCTOR_PERMISSION.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    has_direct = user.user_permissions.filter(pk=permission.pk).exists()
+    if granted and not has_direct:
+        user.user_permissions.add(permission)
+    elif not granted and has_direct:
+        user.user_permissions.remove(permission)
+    else:
+        return False
+    return True
