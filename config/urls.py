@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("annotations.urls")),
+    path("", include("courses.urls")),
     path("", include("edition.urls")),
 ]

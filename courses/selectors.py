@@ -4,11 +4,12 @@ is simply not found (the views answer 404, as for a course that does not exist).
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from courses.join_codes import join_code_normalise
 from courses.models import Course, Membership
 
 
 def _with_viewer_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
-    role = Membership.objects.filter(course=OuterRef("pk"), user=user).values("role")[:1]
+    role = Membership.objects.filter(course=OuterRef("pk"), user_id=user.pk).values("role")[:1]
     return courses.annotate(viewer_role=Subquery(role))
 
 
@@ -30,6 +31,15 @@ def course_get_for_member(user: AbstractBaseUser, slug: str) -> Course | None:
     return course
 
 
+def course_for_join_code(user: AbstractBaseUser, code: str) -> Course | None:
+    """The course a join link points to, for the page that asks to confirm joining; with
+    `viewer_role` (None for someone not yet in it)."""
+    normalised = join_code_normalise(code)
+    if not normalised:
+        return None
+    return _with_viewer_role(Course.objects.filter(join_code=normalised), user).first()
+
+
 def course_members(course: Course) -> QuerySet[Membership]:
     """Instructors first, then students, in the order they joined."""
     return (
@@ -37,3 +47,7 @@ def course_members(course: Course) -> QuerySet[Membership]:
         .select_related("user__profile")
         .order_by("role", "joined_at", "id")
     )
+
+
+def course_instructors(course: Course) -> QuerySet[Membership]:
+    return course_members(course).filter(role=Membership.Role.INSTRUCTOR)

@@ -6,8 +6,6 @@ be. Bad input raises `ValidationError` naming the field; a user who may not do s
 `PermissionDenied` (the views answer 403 to members; outsiders never get that far, they get 404).
 """
 
-import secrets
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
@@ -16,24 +14,21 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from annotations.models import Group
+from courses.join_codes import join_code_normalise, join_code_random
 from courses.models import INSTRUCTOR_PERMISSION, Course, Membership
 
-# No 0/O, 1/I/L: a code read aloud in a seminar room or copied from a slide still works.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 8
 # Paths under /courses/ that a course slug must not shadow.
 RESERVED_SLUGS = {"new", "join"}
 SLUG_MAX_LENGTH = 60
-
-
-def join_code_normalise(code: str) -> str:
-    """What a person types (lower case, spaces, a dash from the slide) to the stored form."""
-    return "".join(code.split()).replace("-", "").upper()
+UNKNOWN_CODE = (
+    "No course has this join code. Check it for typos, or ask your instructor for the current "
+    "one (a code that was replaced stops working)."
+)
 
 
 def _join_code_new() -> str:
     while True:
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        code = join_code_random()
         if not Course.objects.filter(join_code=code).exists():
             return code
 
@@ -117,12 +112,7 @@ def course_join(*, user: AbstractBaseUser, code: str) -> Membership:
         else None
     )
     if course is None:
-        raise ValidationError(
-            {
-                "code": "No course has this join code. Check it for typos, or ask your "
-                "instructor for the current one (a code that was replaced stops working)."
-            }
-        )
+        raise ValidationError({"code": UNKNOWN_CODE})
     existing = _membership_of(course, user)
     if existing is not None:
         return existing
@@ -152,13 +142,18 @@ def joining_set(*, user: AbstractBaseUser, course: Course, is_open: bool) -> Cou
 
 
 @transaction.atomic
-def member_remove(*, user: AbstractBaseUser, course: Course, member: AbstractBaseUser) -> None:
+def member_remove(*, user: AbstractBaseUser, course: Course, username: str) -> Membership:
     """Take a member out of the course and its group. Their notes stay (with the course's
     visibility); they no longer see the course's. A course always keeps one instructor."""
     _check_course_instructor(course, user)
-    membership = Membership.objects.select_for_update().filter(course=course, user=member).first()
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(course=course, user__username=username)
+        .first()
+    )
     if membership is None:
-        raise ValidationError({"username": f"{member.get_username()} is not in this course."})
+        raise ValidationError({"username": f"{username} is not in this course."})
     if membership.is_instructor:
         instructors = Membership.objects.select_for_update().filter(
             course=course, role=Membership.Role.INSTRUCTOR
@@ -168,7 +163,8 @@ def member_remove(*, user: AbstractBaseUser, course: Course, member: AbstractBas
                 {"username": "A course needs an instructor; add another one first."}
             )
     membership.delete()
-    course.group.members.remove(member)
+    course.group.members.remove(membership.user)
+    return membership
 
 
 @transaction.atomic

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from courses import views
+
+app_name = "courses"
+urlpatterns = [
+    path("courses/", views.course_list, name="course-list"),
+    # Before <slug>: services never give a course the slug "new" or "join".
+    path("courses/new/", views.course_new, name="course-new"),
+    path("courses/join/", views.join_form, name="join-form"),
+    path("courses/join/<str:code>/", views.join_link, name="join-link"),
+    path("courses/<slug:slug>/", views.course_detail, name="course-detail"),
+    path("courses/<slug:slug>/code/", views.join_code_regenerate, name="join-code-regenerate"),
+    path("courses/<slug:slug>/joining/", views.joining_set, name="joining-set"),
+    path("courses/<slug:slug>/members/remove/", views.member_remove, name="member-remove"),
+    path("courses/<slug:slug>/instructors/", views.co_instructor_add, name="co-instructor-add"),
+]

@@ -1,0 +1,327 @@
+"""Course pages: who sees what, who may change what, and joining by link or code."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from courses.models import Course, Membership
+from courses.services import joining_set
+
+LOGIN = "/accounts/login/"
+
+
+def text(response) -> str:
+    """The page's visible text, tags removed and whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def member_names(course) -> set[str]:
+    return set(course.memberships.values_list("user__username", flat=True))
+
+
+def course_urls(course) -> dict[str, str]:
+    """Every course page, GET and POST, with the data a valid POST would send."""
+    slug = course.slug
+    return {
+        "detail": f"/courses/{slug}/",
+        "code": f"/courses/{slug}/code/",
+        "joining": f"/courses/{slug}/joining/",
+        "remove": f"/courses/{slug}/members/remove/",
+        "instructors": f"/courses/{slug}/instructors/",
+    }
+
+
+POSTS = {
+    "code": {},
+    "joining": {"open": "0"},
+    "remove": {"username": "stu"},
+    "instructors": {"username": "otto"},
+}
+
+
+# Anonymous visitors and outsiders
+
+
+@pytest.mark.parametrize("page", ["detail", "code", "joining", "remove", "instructors"])
+def test_anonymous_visitors_are_sent_to_log_in(client, course, student, page):
+    url = course_urls(course)[page]
+    response = client.post(url, POSTS[page]) if page in POSTS else client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{LOGIN}?next=/courses/")
+
+
+@pytest.mark.parametrize("page", ["detail", "code", "joining", "remove", "instructors"])
+def test_outsiders_get_404_and_change_nothing(client, course, student, outsider, page):
+    client.force_login(outsider)
+    url = course_urls(course)[page]
+    code = course.join_code
+    response = client.post(url, POSTS[page]) if page in POSTS else client.get(url)
+    assert response.status_code == 404
+    assert "Bildtheorie" not in response.content.decode()
+    course.refresh_from_db()
+    assert course.join_code == code and course.joining_open
+    assert member_names(course) == {"ines", "stu"}
+
+
+def test_a_course_that_does_not_exist_is_the_same_404(client, student):
+    client.force_login(student)
+    assert client.get("/courses/no-such-course/").status_code == 404
+
+
+# Students
+
+
+def test_student_sees_the_course_but_not_its_members_or_code(client, course, student):
+    client.force_login(student)
+    response = client.get(f"/courses/{course.slug}/")
+    page = text(response)
+    assert "Bildtheorie" in page and "Sommersemester 2025" in page
+    assert "Wir lesen das Interview." in page
+    assert "Taught by ines" in page
+    assert course.join_code not in page and "Members" not in page and "Remove" not in page
+
+
+@pytest.mark.parametrize("page", ["code", "joining", "remove", "instructors"])
+def test_students_cannot_change_the_course(client, course, student, outsider, page):
+    client.force_login(student)
+    code = course.join_code
+    response = client.post(course_urls(course)[page], POSTS[page])
+    assert response.status_code == 403
+    course.refresh_from_db()
+    assert course.join_code == code and course.joining_open
+    assert dict(course.memberships.values_list("user__username", "role")) == {
+        "ines": "instructor",
+        "stu": "student",
+    }
+
+
+def test_students_cannot_create_courses(client, student):
+    client.force_login(student)
+    assert client.get("/courses/new/").status_code == 403
+    response = client.post("/courses/new/", {"title": "Meiner"})
+    assert response.status_code == 403 and not Course.objects.filter(title="Meiner").exists()
+
+
+# Instructors
+
+
+def test_instructor_sees_join_link_code_and_members(client, course, instructor, student):
+    client.force_login(instructor)
+    page = text(client.get(f"/courses/{course.slug}/"))
+    assert f"http://testserver/courses/join/{course.join_code}/" in page
+    assert f"Or they enter the code {course.join_code} at Join a course" in page
+    members = page[page.index("Members") : page.index("Add a co-instructor")]
+    assert "ines ines Instructor" in members and "Stu Dent stu Student" in members
+    assert "Remove ines" in members and "Remove Stu Dent" in members
+
+
+def test_instructor_removes_a_student(client, course, instructor, student):
+    client.force_login(instructor)
+    response = client.post(f"/courses/{course.slug}/members/remove/", {"username": "stu"})
+    assert response.status_code == 302 and response["Location"] == f"/courses/{course.slug}/"
+    assert member_names(course) == {"ines"}
+    assert not course.group.members.filter(username="stu").exists()
+    page = text(client.get(response["Location"]))
+    assert "Stu Dent was removed from the course." in page
+    assert "Stu Dent stu" not in page
+
+
+def test_removing_the_last_instructor_says_why_not(client, course, instructor):
+    client.force_login(instructor)
+    response = client.post(
+        f"/courses/{course.slug}/members/remove/", {"username": "ines"}, follow=True
+    )
+    assert "A course needs an instructor; add another one first." in text(response)
+    assert member_names(course) == {"ines"}
+
+
+def test_instructor_adds_a_co_instructor(client, course, instructor, outsider):
+    client.force_login(instructor)
+    response = client.post(
+        f"/courses/{course.slug}/instructors/", {"username": "otto"}, follow=True
+    )
+    assert "otto is now an instructor of this course." in text(response)
+    assert Membership.objects.get(course=course, user=outsider).role == "instructor"
+
+
+def test_unknown_co_instructor_is_shown_on_the_form(client, course, instructor):
+    client.force_login(instructor)
+    response = client.post(f"/courses/{course.slug}/instructors/", {"username": "nobody"})
+    assert response.status_code == 400
+    assert "There is no user named “nobody”." in text(response)
+    assert member_names(course) == {"ines"}
+
+
+def test_instructor_regenerates_the_code(client, course, instructor):
+    client.force_login(instructor)
+    old = course.join_code
+    page = text(client.post(f"/courses/{course.slug}/code/", follow=True))
+    course.refresh_from_db()
+    assert course.join_code != old
+    assert course.join_code in page and old not in page
+    assert "A new join code is in place; the old one no longer works." in page
+
+
+def test_instructor_closes_and_reopens_joining(client, course, instructor):
+    client.force_login(instructor)
+    page = text(client.post(f"/courses/{course.slug}/joining/", {"open": "0"}, follow=True))
+    course.refresh_from_db()
+    assert not course.joining_open
+    assert "Joining is closed: the link and the code do not work." in page
+    assert course.join_code not in page and "Open joining" in page
+    client.post(f"/courses/{course.slug}/joining/", {"open": "1"})
+    course.refresh_from_db()
+    assert course.joining_open
+
+
+def test_course_changes_need_post(client, course, instructor):
+    client.force_login(instructor)
+    old = course.join_code
+    assert client.get(f"/courses/{course.slug}/code/").status_code == 405
+    course.refresh_from_db()
+    assert course.join_code == old
+
+
+def test_posts_without_csrf_token_are_refused(course, instructor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(instructor)
+    old = course.join_code
+    response = client.post(f"/courses/{course.slug}/code/")
+    assert response.status_code == 403 and b"CSRF" in response.content
+    course.refresh_from_db()
+    assert course.join_code == old
+
+
+def test_pages_carry_csrf_tokens_in_their_forms(client, course, instructor, student):
+    client.force_login(instructor)
+    html = client.get(f"/courses/{course.slug}/").content.decode()
+    # five course forms and the header's log-out form
+    assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"') == 6
+
+
+# Course list and creation
+
+
+def test_course_list_shows_my_courses_and_new_course_for_instructors(client, course, instructor):
+    client.force_login(instructor)
+    page = text(client.get("/courses/"))
+    assert "Bildtheorie Sommersemester 2025 · You teach this course" in page
+    assert "New course" in page
+
+
+def test_course_list_for_a_student(client, course, student):
+    client.force_login(student)
+    page = text(client.get("/courses/"))
+    assert "Bildtheorie Sommersemester 2025 · Student" in page
+    assert "New course" not in page and "Join a course with a code" in page
+
+
+def test_course_list_for_someone_without_courses(client, outsider, course):
+    client.force_login(outsider)
+    page = text(client.get("/courses/"))
+    assert "You are not in a course yet." in page and "Bildtheorie" not in page
+
+
+def test_header_links_to_courses_when_logged_in(client, outsider):
+    assert 'href="/courses/"' not in client.get("/courses/join/", follow=True).content.decode()
+    client.force_login(outsider)
+    assert '<a href="/courses/">Courses</a>' in client.get("/courses/").content.decode()
+
+
+def test_instructor_creates_a_course(client, instructor):
+    client.force_login(instructor)
+    response = client.post(
+        "/courses/new/", {"title": "Lektüre", "term": "WS 25/26", "description": "Lesen."}
+    )
+    course = Course.objects.get(title="Lektüre")
+    assert response["Location"] == f"/courses/{course.slug}/"
+    page = text(client.get(response["Location"]))
+    assert "The course has been created. Share its join link." in page
+    assert course.join_code in page
+
+
+def test_creating_a_course_without_title_shows_the_error(client, instructor):
+    client.force_login(instructor)
+    response = client.post("/courses/new/", {"title": "", "term": "WS"})
+    assert "This field is required." in text(response)
+    assert not Course.objects.exists()
+
+
+# Joining
+
+
+def test_join_link_asks_before_joining(client, course, outsider):
+    client.force_login(outsider)
+    response = client.get(f"/courses/join/{course.join_code}/")
+    page = text(response)
+    assert "Bildtheorie" in page and "Join “Bildtheorie”" in page
+    assert f'action="/courses/join/{course.join_code}/"' in response.content.decode()
+    assert member_names(course) == {"ines"}
+
+
+def test_posting_the_join_link_joins_and_opens_the_course(client, course, outsider):
+    client.force_login(outsider)
+    response = client.post(f"/courses/join/{course.join_code}/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/courses/{course.slug}/"
+    assert "You are a member of this course." in text(response)
+    assert course.memberships.get(user=outsider).role == "student"
+    assert course.group.members.filter(pk=outsider.pk).exists()
+
+
+def test_join_link_sends_anonymous_visitors_to_log_in_and_back(client, course):
+    response = client.get(f"/courses/join/{course.join_code}/")
+    assert response["Location"] == f"{LOGIN}?next=/courses/join/{course.join_code}/"
+
+
+def test_join_link_for_a_member_says_so(client, course, student):
+    client.force_login(student)
+    page = text(client.get(f"/courses/join/{course.join_code}/"))
+    assert "You are already a member of this course." in page and "Join “" not in page
+
+
+def test_join_link_with_an_unknown_code(client, course, outsider):
+    client.force_login(outsider)
+    response = client.get("/courses/join/WRONG234/")
+    assert response.status_code == 400
+    assert "No course has this join code." in text(response)
+    assert 'value="WRONG234"' in response.content.decode()
+    assert "Bildtheorie" not in text(response)
+
+
+def test_join_link_of_a_closed_course(client, course, instructor, outsider):
+    joining_set(user=instructor, course=course, is_open=False)
+    client.force_login(outsider)
+    page = text(client.get(f"/courses/join/{course.join_code}/"))
+    assert "Joining this course is closed. Ask your instructor to open it." in page
+    assert "Join “" not in page
+    response = client.post(f"/courses/join/{course.join_code}/")
+    assert response.status_code == 400
+    assert "Joining this course is closed." in text(response)
+    assert member_names(course) == {"ines"}
+
+
+def test_join_form_with_a_typed_code(client, course, outsider):
+    client.force_login(outsider)
+    typed = f"{course.join_code[:4]} {course.join_code[4:]}".lower()
+    response = client.post("/courses/join/", {"code": typed})
+    assert response["Location"] == f"/courses/{course.slug}/"
+    assert "otto" in member_names(course)
+
+
+def test_join_form_with_a_wrong_code(client, course, outsider):
+    client.force_login(outsider)
+    response = client.post("/courses/join/", {"code": "ABCDEFGH"})
+    assert "No course has this join code." in text(response)
+    assert member_names(course) == {"ines"}
+
+
+def test_an_old_join_link_stops_working_after_a_new_code(client, course, instructor, outsider):
+    old = course.join_code
+    client.force_login(instructor)
+    client.post(f"/courses/{course.slug}/code/")
+    client.force_login(outsider)
+    assert client.post(f"/courses/join/{old}/").status_code == 400
+    assert member_names(course) == {"ines"}
