@@ -5,7 +5,7 @@ on the user's page ("Is an instructor: can create courses") or with `manage.py g
 
 from django.contrib import admin
 
-from courses.models import Course, Membership
+from courses.models import Assignment, Course, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,4 +45,17 @@ class MembershipAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "start_paragraph", "end_paragraph", "opens_at", "due_at"]
+    list_filter = ["course"]
+    search_fields = ["title", "course__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,7 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course
+from courses.models import INSTRUCTIONS_MAX_LENGTH, Assignment, Course
+from edition.models import Edition
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_LOCAL)
 
 
 class CourseForm(forms.Form):
@@ -35,3 +45,68 @@ class MemberForm(forms.Form):
     """A user named by username: the member to remove, or the co-instructor to add."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class AssignmentForm(forms.Form):
+    """The range is typed as readers cite it ("p12" to "p19"); the service checks it against
+    the edition."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=Assignment._meta.get_field("title").max_length
+    )
+    instructions = forms.CharField(
+        label=_("Instructions (Markdown)"),
+        required=False,
+        max_length=INSTRUCTIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What to read for, what to annotate; shown with the reading."),
+    )
+    edition = forms.ModelChoiceField(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("slug"),
+        to_field_name="slug",
+        empty_label=None,
+    )
+    start = forms.CharField(
+        label=_("From paragraph"),
+        required=False,
+        max_length=12,
+        help_text=_("A paragraph ID such as p12. Leave both empty for the whole edition."),
+    )
+    end = forms.CharField(
+        label=_("To paragraph"),
+        required=False,
+        max_length=12,
+        help_text=_("Such as p19; the range includes it."),
+    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeLocalInput())
+    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeLocalInput())
+    min_annotations = forms.IntegerField(
+        label=_("Annotations expected"),
+        min_value=0,
+        max_value=100,
+        initial=3,
+        help_text=_("At least this many annotations in the range, by the due date."),
+    )
+    min_replies = forms.IntegerField(
+        label=_("Replies expected"),
+        min_value=0,
+        max_value=100,
+        initial=1,
+        help_text=_("At least this many replies to annotations in the range."),
+    )
+
+    @classmethod
+    def initial_for(cls, assignment: Assignment) -> dict:
+        """The form's values for an existing assignment."""
+        return {
+            "title": assignment.title,
+            "instructions": assignment.instructions,
+            "edition": assignment.edition,
+            "start": getattr(assignment.start_paragraph, "public_id", ""),
+            "end": getattr(assignment.end_paragraph, "public_id", ""),
+            "opens_at": assignment.opens_at,
+            "due_at": assignment.due_at,
+            "min_annotations": assignment.min_annotations,
+            "min_replies": assignment.min_replies,
+        }

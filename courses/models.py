@@ -1,4 +1,4 @@
-"""Teaching with the edition: courses, who belongs to them, and (later) what they read.
+"""Teaching with the edition: courses, who belongs to them, and what they read.
 
 A course is an annotation group: it owns one `annotations.Group`, and every member of the
 course is a member of that group, so notes shared with "Group: <course>" reach exactly the
@@ -11,11 +11,14 @@ decides who changes it.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from annotations.models import Group
+from edition.models import Edition, Paragraph
 
 INSTRUCTOR_PERMISSION = "courses.add_course"
+INSTRUCTIONS_MAX_LENGTH = 10_000
 
 
 class Course(models.Model):
@@ -74,3 +77,62 @@ class Membership(models.Model):
     @property
     def is_instructor(self) -> bool:
         return self.role == self.Role.INSTRUCTOR
+
+
+class Assignment(models.Model):
+    """A reading with a task: a passage (or the whole edition), a time window and how much
+    annotating is expected in it. The range is inclusive, in reading order."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True, max_length=INSTRUCTIONS_MAX_LENGTH)
+    instructions_html = models.TextField(blank=True)
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="assignments")
+    start_paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    end_paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    min_annotations = models.PositiveSmallIntegerField(default=3)
+    min_replies = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="assignments_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=F("opens_at")), name="assignment_due_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_paragraph__isnull=True, end_paragraph__isnull=True)
+                | Q(start_paragraph__isnull=False, end_paragraph__isnull=False),
+                name="assignment_range_start_and_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "courses:assignment-detail", kwargs={"slug": self.course.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_whole_edition(self) -> bool:
+        return self.start_paragraph_id is None
+
+    @property
+    def reading_url(self) -> str:
+        """The edition opened at the start of the range, knowing which assignment is worked."""
+        url = f"{self.edition.get_absolute_url()}?assignment={self.pk}"
+        return url if self.is_whole_edition else f"{url}#{self.start_paragraph.public_id}"

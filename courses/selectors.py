@@ -5,7 +5,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from courses.join_codes import join_code_normalise
-from courses.models import Course, Membership
+from courses.models import Assignment, Course, Membership
 
 
 def _with_viewer_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
@@ -51,3 +51,22 @@ def course_members(course: Course) -> QuerySet[Membership]:
 
 def course_instructors(course: Course) -> QuerySet[Membership]:
     return course_members(course).filter(role=Membership.Role.INSTRUCTOR)
+
+
+def course_assignments(course: Course) -> QuerySet[Assignment]:
+    """In the order they are due, each ready to show its range and link to the reading."""
+    return course.assignments.select_related(
+        "course", "edition", "start_paragraph", "end_paragraph"
+    ).order_by("due_at", "id")
+
+
+def assignment_get_for_member(user: AbstractBaseUser, slug: str, pk: int) -> Assignment | None:
+    """The assignment if the user belongs to its course (`assignment.course` then carries
+    `viewer_role` and `viewer_is_instructor`); None otherwise."""
+    course = course_get_for_member(user, slug)
+    if course is None:
+        return None
+    assignment = course_assignments(course).filter(pk=pk).first()
+    if assignment is not None:
+        assignment.course = course
+    return assignment

@@ -6,16 +6,27 @@ be. Bad input raises `ValidationError` naming the field; a user who may not do s
 `PermissionDenied` (the views answer 403 to members; outsiders never get that far, they get 404).
 """
 
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.text import slugify
 
 from annotations.models import Group
+from annotations.rendering import render_markdown
 from courses.join_codes import join_code_normalise, join_code_random
-from courses.models import INSTRUCTOR_PERMISSION, Course, Membership
+from courses.models import (
+    INSTRUCTIONS_MAX_LENGTH,
+    INSTRUCTOR_PERMISSION,
+    Assignment,
+    Course,
+    Membership,
+)
+from edition.models import Edition, Paragraph
 
 # Paths under /courses/ that a course slug must not shadow.
 RESERVED_SLUGS = {"new", "join"}
@@ -198,3 +209,150 @@ def instructor_role_set(*, user: AbstractBaseUser, granted: bool) -> bool:
     else:
         return False
     return True
+
+
+# Assignments
+
+
+def _public_id_normalise(value: str) -> str:
+    """ "P12 ", "12" and "p12" all name p12."""
+    value = value.strip().lower()
+    return f"p{value}" if value.isdigit() else value
+
+
+def _paragraph_range(
+    edition: Edition, start: str, end: str, errors: dict[str, str]
+) -> tuple[Paragraph | None, Paragraph | None]:
+    """The published paragraphs a range names in this edition; both empty is the whole
+    edition. Problems go into `errors` under "start" / "end"."""
+    start, end = _public_id_normalise(start), _public_id_normalise(end)
+    if not start and not end:
+        return None, None
+    if not start or not end:
+        missing = "end" if start else "start"
+        errors[missing] = (
+            "Give both the first and the last paragraph, or neither for the whole edition."
+        )
+        return None, None
+    found = {
+        paragraph.public_id: paragraph
+        for paragraph in Paragraph.objects.filter(edition=edition, public_id__in={start, end})
+    }
+    for field, public_id in (("start", start), ("end", end)):
+        paragraph = found.get(public_id)
+        if paragraph is None:
+            errors[field] = f"{edition.slug} has no paragraph “{public_id}”."
+        elif paragraph.is_withdrawn:
+            errors[field] = f"{public_id} was withdrawn from the edition."
+    if errors.keys() & {"start", "end"}:
+        return None, None
+    first, last = found[start], found[end]
+    if last.position < first.position:
+        errors["end"] = (
+            f"The range runs backwards: {last.public_id} comes before {first.public_id}."
+        )
+    return first, last
+
+
+def _assignment_fill(
+    assignment: Assignment,
+    *,
+    title: str,
+    instructions: str,
+    edition: Edition,
+    start: str,
+    end: str,
+    opens_at: datetime,
+    due_at: datetime,
+    min_annotations: int,
+    min_replies: int,
+) -> Assignment:
+    """Validate everything at once, so a form shows every problem in one round."""
+    errors: dict[str, str] = {}
+    first, last = _paragraph_range(edition, start, end, errors)
+    if due_at <= opens_at:
+        opening = formats.date_format(timezone.localtime(opens_at), "DATETIME_FORMAT")
+        errors["due_at"] = f"The due date must be after the opening ({opening})."
+    if len(instructions) > INSTRUCTIONS_MAX_LENGTH:
+        errors["instructions"] = f"At most {INSTRUCTIONS_MAX_LENGTH} characters."
+    if min_annotations < 0 or min_replies < 0:
+        errors["min_annotations"] = "Expectations cannot be negative."
+    elif min_annotations + min_replies == 0:
+        errors["min_annotations"] = "Expect at least one annotation or one reply."
+    if errors:
+        raise ValidationError(errors)
+    assignment.title = " ".join(title.split())
+    assignment.instructions = instructions
+    assignment.instructions_html = render_markdown(instructions)
+    assignment.edition = edition
+    assignment.start_paragraph, assignment.end_paragraph = first, last
+    assignment.opens_at, assignment.due_at = opens_at, due_at
+    assignment.min_annotations, assignment.min_replies = min_annotations, min_replies
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    user: AbstractBaseUser,
+    course: Course,
+    title: str,
+    instructions: str = "",
+    edition: Edition,
+    start: str = "",
+    end: str = "",
+    opens_at: datetime | None = None,
+    due_at: datetime,
+    min_annotations: int = 3,
+    min_replies: int = 1,
+) -> Assignment:
+    """An assignment of a course. The range is given by paragraph IDs ("p12", "p19"), as
+    readers cite them; it opens now unless `opens_at` says otherwise."""
+    _check_course_instructor(course, user)
+    return _assignment_fill(
+        Assignment(course=course, created_by=user),
+        title=title,
+        instructions=instructions,
+        edition=edition,
+        start=start,
+        end=end,
+        opens_at=opens_at or timezone.now(),
+        due_at=due_at,
+        min_annotations=min_annotations,
+        min_replies=min_replies,
+    )
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    user: AbstractBaseUser,
+    assignment: Assignment,
+    title: str,
+    instructions: str,
+    edition: Edition,
+    start: str,
+    end: str,
+    opens_at: datetime,
+    due_at: datetime,
+    min_annotations: int,
+    min_replies: int,
+) -> Assignment:
+    """Change everything at once, as the form sends it. Work already done keeps counting
+    against the new range and dates."""
+    _check_course_instructor(assignment.course, user)
+    locked = Assignment.objects.select_for_update().select_related("course").get(pk=assignment.pk)
+    return _assignment_fill(
+        locked,
+        title=title,
+        instructions=instructions,
+        edition=edition,
+        start=start,
+        end=end,
+        opens_at=opens_at,
+        due_at=due_at,
+        min_annotations=min_annotations,
+        min_replies=min_replies,
+    )

@@ -14,4 +14,15 @@ urlpatterns = [
     path("courses/<slug:slug>/joining/", views.joining_set, name="joining-set"),
     path("courses/<slug:slug>/members/remove/", views.member_remove, name="member-remove"),
     path("courses/<slug:slug>/instructors/", views.co_instructor_add, name="co-instructor-add"),
+    path("courses/<slug:slug>/assignments/new/", views.assignment_new, name="assignment-new"),
+    path(
+        "courses/<slug:slug>/assignments/<int:pk>/",
+        views.assignment_detail,
+        name="assignment-detail",
+    ),
+    path(
+        "courses/<slug:slug>/assignments/<int:pk>/edit/",
+        views.assignment_edit,
+        name="assignment-edit",
+    ),
 ]

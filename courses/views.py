@@ -9,13 +9,14 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import display_name_for
 from courses import selectors, services
-from courses.forms import CourseForm, JoinCodeForm, MemberForm
-from courses.models import Course
+from courses.forms import AssignmentForm, CourseForm, JoinCodeForm, MemberForm
+from courses.models import Assignment, Course
 
 
 def _course_or_404(request: HttpRequest, slug: str) -> Course:
@@ -23,6 +24,22 @@ def _course_or_404(request: HttpRequest, slug: str) -> Course:
     if course is None:
         raise Http404("No such course")
     return course
+
+
+def _course_to_change_or_404(request: HttpRequest, slug: str) -> Course:
+    """404 for outsiders; 403 for a student, who knows the course exists but may not change it
+    (the service checks again)."""
+    course = _course_or_404(request, slug)
+    if not course.viewer_is_instructor:
+        raise PermissionDenied("Only the course's instructors can change it.")
+    return course
+
+
+def _assignment_or_404(request: HttpRequest, slug: str, pk: int) -> Assignment:
+    assignment = selectors.assignment_get_for_member(request.user, slug, pk)
+    if assignment is None:
+        raise Http404("No such assignment")
+    return assignment
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -58,7 +75,11 @@ def course_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, course: Course, **forms) -> HttpResponse:
-    context = {"course": course, "co_instructor_form": MemberForm()} | forms
+    context = {
+        "course": course,
+        "assignments": selectors.course_assignments(course),
+        "co_instructor_form": MemberForm(),
+    } | forms
     if course.viewer_is_instructor:
         context["members"] = selectors.course_members(course)
         context["join_url"] = request.build_absolute_uri(
@@ -182,3 +203,66 @@ def _join_failed(request: HttpRequest, code: str, error: ValidationError) -> Htt
 def _joined(request: HttpRequest, course: Course) -> HttpResponse:
     messages.success(request, _("You are a member of this course."))
     return redirect(course)
+
+
+# Assignments
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course_to_change_or_404(request, slug)
+    if request.method == "POST":
+        form = AssignmentForm(request.POST)
+    else:
+        opens = timezone.localtime().replace(second=0, microsecond=0)
+        form = AssignmentForm(initial={"opens_at": opens})
+    if form.is_valid():
+        try:
+            assignment = services.assignment_create(
+                user=request.user, course=course, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The assignment has been created."))
+            return redirect(assignment)
+    context = {"course": course, "form": form}
+    return render(request, "courses/assignment_form.html", context, status=_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _course_to_change_or_404(request, slug)
+    assignment = _assignment_or_404(request, slug, pk)
+    if request.method == "POST":
+        form = AssignmentForm(request.POST)
+    else:
+        form = AssignmentForm(initial=AssignmentForm.initial_for(assignment))
+    if form.is_valid():
+        try:
+            assignment = services.assignment_update(
+                user=request.user, assignment=assignment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The assignment has been saved."))
+            return redirect(assignment)
+    context = {"course": assignment.course, "assignment": assignment, "form": form}
+    return render(request, "courses/assignment_form.html", context, status=_status(form))
+
+
+@login_required
+def assignment_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, slug, pk)
+    return render(
+        request,
+        "courses/assignment_detail.html",
+        {"assignment": assignment, "course": assignment.course},
+    )
+
+
+def _status(form: Form) -> int:
+    return 400 if form.is_bound and form.errors else 200

@@ -1,9 +1,13 @@
-"""People and a course: "ines" teaches "Bildtheorie", "stu" studies in it, "otto" is outside."""
+"""People and a course: "ines" teaches "Bildtheorie", "stu" studies in it, "otto" is outside.
+The assignment reads p2–p3 of the test edition; it opened a day ago and is due in a week."""
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from courses.services import course_create, course_join, instructor_role_set
+from courses.services import assignment_create, course_create, course_join, instructor_role_set
 from tests.factories import make_user
 
 
@@ -39,3 +43,21 @@ def student(course):
 @pytest.fixture
 def outsider(db):
     return make_user("otto")
+
+
+@pytest.fixture
+def assignment(course, instructor, edition):
+    now = timezone.now()
+    return assignment_create(
+        user=instructor,
+        course=course,
+        title="Archiv und Bild",
+        instructions="Lesen Sie **genau**.",
+        edition=edition,
+        start="p2",
+        end="p3",
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=7),
+        min_annotations=2,
+        min_replies=1,
+    )

@@ -1,8 +1,11 @@
 """Creating, joining and running a course: membership rules and join codes."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from annotations.models import Annotation, Group
 from annotations.selectors import annotations_visible_to
@@ -10,6 +13,8 @@ from annotations.services import annotation_create
 from courses.join_codes import ALPHABET, LENGTH
 from courses.models import Course, Membership
 from courses.services import (
+    assignment_create,
+    assignment_update,
     co_instructor_add,
     course_create,
     course_join,
@@ -20,7 +25,7 @@ from courses.services import (
     member_remove,
 )
 from tests.courses.conftest import make_instructor
-from tests.factories import make_user
+from tests.factories import make_document, make_edition, make_user
 
 
 def roles(course) -> dict[str, str]:
@@ -232,3 +237,191 @@ def test_instructor_role_is_granted_and_revoked(db):
 def test_superusers_are_instructors(db):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
     assert is_instructor(admin)
+
+
+# Assignments
+
+
+def assignment_data(edition, **changes) -> dict:
+    now = timezone.now()
+    data = {
+        "title": "Lektüre",
+        "instructions": "",
+        "edition": edition,
+        "start": "p2",
+        "end": "p3",
+        "opens_at": now,
+        "due_at": now + timedelta(days=7),
+        "min_annotations": 3,
+        "min_replies": 1,
+    }
+    return data | changes
+
+
+def errors_of(call) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as error:
+        call()
+    return error.value.message_dict
+
+
+def test_an_assignment_has_its_range_and_sanitised_instructions(assignment, edition):
+    assert assignment.start_paragraph == edition.paragraphs.get(public_id="p2")
+    assert assignment.end_paragraph == edition.paragraphs.get(public_id="p3")
+    assert assignment.instructions_html == "<p>Lesen Sie <strong>genau</strong>.</p>"
+    assert assignment.reading_url == f"/test-interview/?assignment={assignment.pk}#p2"
+
+
+def test_instructions_are_sanitised(course, instructor, edition):
+    assignment = assignment_create(
+        user=instructor,
+        course=course,
+        **assignment_data(edition, instructions="<script>x()</script>[a](javascript:x())"),
+    )
+    assert "<script" not in assignment.instructions_html
+    assert "javascript:" not in assignment.instructions_html
+
+
+def test_range_ids_are_forgiving(course, instructor, edition):
+    assignment = assignment_create(
+        user=instructor, course=course, **assignment_data(edition, start=" P2", end="3")
+    )
+    assert (assignment.start_paragraph.public_id, assignment.end_paragraph.public_id) == (
+        "p2",
+        "p3",
+    )
+
+
+def test_no_range_is_the_whole_edition(course, instructor, edition):
+    assignment = assignment_create(
+        user=instructor, course=course, **assignment_data(edition, start="", end="")
+    )
+    assert assignment.is_whole_edition
+    assert assignment.reading_url == f"/test-interview/?assignment={assignment.pk}"
+
+
+def test_opening_defaults_to_now(course, instructor, edition):
+    data = assignment_data(edition)
+    del data["opens_at"]
+    before = timezone.now()
+    assignment = assignment_create(user=instructor, course=course, **data)
+    assert before <= assignment.opens_at <= timezone.now()
+
+
+def test_due_before_opening_is_an_error_naming_the_field(course, instructor, edition):
+    now = timezone.now()
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor,
+            course=course,
+            **assignment_data(edition, opens_at=now, due_at=now - timedelta(hours=1)),
+        )
+    )
+    assert list(errors) == ["due_at"]
+    assert errors["due_at"][0].startswith("The due date must be after the opening (")
+    assert not course.assignments.exists()
+
+
+def test_a_backwards_range_is_an_error(course, instructor, edition):
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor, course=course, **assignment_data(edition, start="p3", end="p2")
+        )
+    )
+    assert errors == {"end": ["The range runs backwards: p2 comes before p3."]}
+    assert not course.assignments.exists()
+
+
+def test_unknown_paragraph_ids_are_errors_for_each_field(course, instructor, edition):
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor, course=course, **assignment_data(edition, start="p0", end="p99")
+        )
+    )
+    assert errors == {
+        "start": ["test-interview has no paragraph “p0”."],
+        "end": ["test-interview has no paragraph “p99”."],
+    }
+
+
+def test_a_paragraph_of_another_edition_is_unknown_in_this_one(course, instructor, edition):
+    document = make_document()
+    document["edition"]["slug"] = "zweites-gespraech"
+    document["turns"][-1]["paragraphs"].append({"id": "p5", "text": "Nur hier."})
+    make_edition(document)
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor, course=course, **assignment_data(edition, start="p2", end="p5")
+        )
+    )
+    assert errors == {"end": ["test-interview has no paragraph “p5”."]}
+
+
+def test_half_a_range_is_an_error(course, instructor, edition):
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor, course=course, **assignment_data(edition, start="p2", end="")
+        )
+    )
+    assert list(errors) == ["end"] and "Give both" in errors["end"][0]
+
+
+def test_a_withdrawn_paragraph_cannot_bound_a_range(course, instructor, edition):
+    edition.paragraphs.filter(public_id="p3").update(status="withdrawn")
+    errors = errors_of(
+        lambda: assignment_create(user=instructor, course=course, **assignment_data(edition))
+    )
+    assert errors == {"end": ["p3 was withdrawn from the edition."]}
+
+
+def test_an_assignment_expects_something(course, instructor, edition):
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor,
+            course=course,
+            **assignment_data(edition, min_annotations=0, min_replies=0),
+        )
+    )
+    assert errors == {"min_annotations": ["Expect at least one annotation or one reply."]}
+
+
+def test_all_problems_are_reported_at_once(course, instructor, edition):
+    now = timezone.now()
+    errors = errors_of(
+        lambda: assignment_create(
+            user=instructor,
+            course=course,
+            **assignment_data(
+                edition, start="p9", opens_at=now, due_at=now, min_annotations=0, min_replies=0
+            ),
+        )
+    )
+    assert set(errors) == {"start", "due_at", "min_annotations"}
+
+
+def test_students_cannot_create_or_change_assignments(course, student, assignment, edition):
+    with pytest.raises(PermissionDenied):
+        assignment_create(user=student, course=course, **assignment_data(edition))
+    with pytest.raises(PermissionDenied):
+        assignment_update(
+            user=student, assignment=assignment, **assignment_data(edition, title="Meins")
+        )
+    assignment.refresh_from_db()
+    assert assignment.title == "Archiv und Bild" and course.assignments.count() == 1
+
+
+def test_updating_an_assignment_validates_like_creating(assignment, instructor, edition):
+    updated = assignment_update(
+        user=instructor,
+        assignment=assignment,
+        **assignment_data(edition, title="Neu", start="p1", end="p4", instructions="*x*"),
+    )
+    assert updated.title == "Neu" and updated.instructions_html == "<p><em>x</em></p>"
+    assert (updated.start_paragraph.public_id, updated.end_paragraph.public_id) == ("p1", "p4")
+    with pytest.raises(ValidationError):
+        assignment_update(
+            user=instructor,
+            assignment=assignment,
+            **assignment_data(edition, title="Kaputt", start="p4", end="p1"),
+        )
+    assignment.refresh_from_db()
+    assert assignment.title == "Neu"

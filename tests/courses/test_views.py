@@ -4,9 +4,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from courses.models import Course, Membership
-from courses.services import joining_set
+from courses.services import assignment_create, course_create, course_join, joining_set
+from tests.courses.conftest import make_instructor
+from tests.factories import make_user
 
 LOGIN = "/accounts/login/"
 
@@ -325,3 +328,139 @@ def test_an_old_join_link_stops_working_after_a_new_code(client, course, instruc
     client.force_login(outsider)
     assert client.post(f"/courses/join/{old}/").status_code == 400
     assert member_names(course) == {"ines"}
+
+
+# Assignments
+
+
+def assignment_urls(course, assignment) -> dict[str, str]:
+    base = f"/courses/{course.slug}/assignments/"
+    return {
+        "new": f"{base}new/",
+        "detail": f"{base}{assignment.pk}/",
+        "edit": f"{base}{assignment.pk}/edit/",
+    }
+
+
+def assignment_post(**changes) -> dict:
+    data = {
+        "title": "Woche 2",
+        "instructions": "Markieren Sie *Thesen*.",
+        "edition": "test-interview",
+        "start": "p1",
+        "end": "p4",
+        "opens_at": "2030-04-14T10:00",
+        "due_at": "2030-04-21T10:00",
+        "min_annotations": "3",
+        "min_replies": "1",
+    }
+    return data | changes
+
+
+@pytest.mark.parametrize("page", ["new", "detail", "edit"])
+def test_assignment_pages_are_404_for_outsiders(client, assignment, course, outsider, page):
+    client.force_login(outsider)
+    url = assignment_urls(course, assignment)[page]
+    assert client.get(url).status_code == 404
+    if page != "detail":
+        assert client.post(url, assignment_post()).status_code == 404
+    assert list(course.assignments.values_list("title", flat=True)) == ["Archiv und Bild"]
+
+
+@pytest.mark.parametrize("page", ["new", "detail", "edit"])
+def test_assignment_pages_send_anonymous_visitors_to_log_in(client, assignment, course, page):
+    response = client.get(assignment_urls(course, assignment)[page])
+    assert response["Location"].startswith(f"{LOGIN}?next=/courses/{course.slug}/assignments/")
+
+
+def test_a_student_of_another_course_cannot_reach_its_assignment(
+    client, assignment, course, edition
+):
+    other = course_create(user=make_instructor("ola"), title="Anderer Kurs")
+    reader = make_user("rita")
+    course_join(user=reader, code=other.join_code)
+    client.force_login(reader)
+    assert client.get(f"/courses/{course.slug}/assignments/{assignment.pk}/").status_code == 404
+    # nor through the URL of their own course
+    assert client.get(f"/courses/{other.slug}/assignments/{assignment.pk}/").status_code == 404
+    own = assignment_create(
+        user=other.created_by,
+        course=other,
+        title="Eigene",
+        edition=edition,
+        due_at=assignment.due_at,
+    )
+    assert client.get(f"/courses/{other.slug}/assignments/{own.pk}/").status_code == 200
+
+
+def test_student_reads_the_assignment(client, assignment, course, student):
+    client.force_login(student)
+    response = client.get(assignment_urls(course, assignment)["detail"])
+    html, page = response.content.decode(), text(response)
+    assert "Archiv und Bild" in page
+    assert "<p>Lesen Sie <strong>genau</strong>.</p>" in html
+    assert "Paragraphs p2–p3 of Ein Testgespräch" in page
+    assert "at least 2 annotations and 1 reply in the range" in page
+    assert f'href="/test-interview/?assignment={assignment.pk}#p2"' in html
+    assert "Edit the assignment" not in page
+
+
+def test_students_cannot_create_or_edit_assignments(client, assignment, course, student):
+    client.force_login(student)
+    urls = assignment_urls(course, assignment)
+    assert client.get(urls["new"]).status_code == 403
+    assert client.get(urls["edit"]).status_code == 403
+    assert client.post(urls["new"], assignment_post()).status_code == 403
+    assert client.post(urls["edit"], assignment_post(title="Meins")).status_code == 403
+    assert list(course.assignments.values_list("title", flat=True)) == ["Archiv und Bild"]
+
+
+def test_course_page_lists_the_assignments(client, assignment, course, student):
+    client.force_login(student)
+    page = text(client.get(f"/courses/{course.slug}/"))
+    assert "Assignments Archiv und Bild p2–p3 · due" in page
+    assert "New assignment" not in page
+
+
+def test_instructor_creates_an_assignment(client, course, instructor, edition):
+    client.force_login(instructor)
+    form = text(client.get(f"/courses/{course.slug}/assignments/new/"))
+    assert "From paragraph" in form and "Annotations expected" in form
+    response = client.post(f"/courses/{course.slug}/assignments/new/", assignment_post())
+    assignment = course.assignments.get()
+    assert response["Location"] == f"/courses/{course.slug}/assignments/{assignment.pk}/"
+    assert assignment.instructions_html == "<p>Markieren Sie <em>Thesen</em>.</p>"
+    assert assignment.end_paragraph.public_id == "p4"
+    assert timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M") == "2030-04-21 10:00"
+    page = text(client.get(response["Location"]))
+    assert "The assignment has been created." in page and "Edit the assignment" in page
+
+
+def test_assignment_form_shows_each_error_at_its_field(client, course, instructor, edition):
+    client.force_login(instructor)
+    response = client.post(
+        f"/courses/{course.slug}/assignments/new/",
+        assignment_post(start="p4", end="p2", due_at="2030-04-01T10:00"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    due = html[html.index('for="id_due_at"') : html.index('id="id_due_at"')]
+    assert "The due date must be after the opening (" in due
+    end = html[html.index('for="id_end"') : html.index('id="id_end"')]
+    assert "The range runs backwards: p2 comes before p4." in end
+    assert 'value="p4"' in html  # what was typed stays
+    assert not course.assignments.exists()
+
+
+def test_instructor_edits_an_assignment(client, assignment, course, instructor):
+    client.force_login(instructor)
+    url = assignment_urls(course, assignment)["edit"]
+    html = client.get(url).content.decode()
+    assert 'value="Archiv und Bild"' in html and 'value="p2"' in html and 'value="p3"' in html
+    assert 'type="datetime-local"' in html
+    response = client.post(url, assignment_post(title="Archiv, neu gelesen", start="p1"))
+    assert response["Location"] == assignment_urls(course, assignment)["detail"]
+    assignment.refresh_from_db()
+    assert (
+        assignment.title == "Archiv, neu gelesen" and assignment.start_paragraph.public_id == "p1"
+    )
