@@ -39,6 +39,12 @@ def log_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/erz-2023/")
 
 
+def settle(page):
+    """Waits for the tag suggestions' requests: the test database (SQLite in memory, shared
+    between the server's threads) refuses a read that overlaps a write with "table is locked"."""
+    page.wait_for_load_state("networkidle")
+
+
 def select_words(page, paragraph_id: str, words: str):
     """Drags the mouse across the words, as a reader does."""
     box = page.evaluate(
@@ -106,6 +112,7 @@ def test_student_annotates_selected_words_and_finds_the_note_after_reload(
     tags.fill("Methode,")
     editor.get_by_role("button", name="Preview").click()
     expect(editor.locator("[data-editor-preview] strong")).to_have_text("Synthese")
+    settle(page)
     editor.get_by_role("button", name="Save").click()
 
     expect(page.locator("[data-annotator-status]")).to_have_text("Annotation saved.")
@@ -193,6 +200,7 @@ def test_typed_script_never_runs(page, live_server, students, console_errors):
     editor.get_by_role("textbox", name="Note (Markdown)").fill(payload)
     editor.get_by_label("Tags", exact=True).fill('<b onmouseover=alert("t")>x</b>')
     editor.get_by_label("Tags", exact=True).press("Enter")
+    settle(page)
     editor.get_by_role("button", name="Save").click()
     expect(page.locator("[data-annotator-status]")).to_have_text("Annotation saved.")
     page.reload()
@@ -250,6 +258,7 @@ def test_keyboard_only_annotating_of_a_passage_and_reply(page, live_server, stud
     page.keyboard.press("End")  # Public
     tab_to(page, "input[name=colour]:checked")
     page.keyboard.press("ArrowRight")  # the next colour: green
+    settle(page)
     tab_to(page, "[data-editor-save]")
     page.keyboard.press("Enter")
 
