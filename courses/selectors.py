@@ -1,11 +1,20 @@
 """Reads of courses. Membership is applied in the query: a course someone does not belong to
 is simply not found (the views answer 404, as for a course that does not exist)."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from annotations.models import Annotation
 from courses.join_codes import join_code_normalise
 from courses.models import Assignment, Course, Membership
+from courses.progress import Progress
+
+# Stands for "to the end" when an assignment reads the whole edition.
+LAST_POSITION = 2**31 - 1
 
 
 def _with_viewer_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
@@ -70,3 +79,127 @@ def assignment_get_for_member(user: AbstractBaseUser, slug: str, pk: int) -> Ass
     if assignment is not None:
         assignment.course = course
     return assignment
+
+
+# Progress. The counts are subqueries, so a page of N students or N assignments is one query.
+
+
+def _counted_work(*, author, edition, group, first, last, opens_at) -> QuerySet[Annotation]:
+    """What counts for an assignment (see `courses.progress`). The arguments are values or
+    `OuterRef`s; `first` and `last` are paragraph positions, inclusive."""
+    in_range = Q(paragraph__position__gte=first, paragraph__position__lte=last) | Q(
+        root__paragraph__position__gte=first, root__paragraph__position__lte=last
+    )
+    shared = Q(visibility=Annotation.Visibility.PUBLIC) | Q(
+        visibility=Annotation.Visibility.GROUP, group=group
+    )
+    return Annotation.objects.filter(
+        in_range,
+        shared,
+        author=author,
+        edition=edition,
+        deleted_at__isnull=True,
+        created__gte=opens_at,
+    )
+
+
+def _count(work: QuerySet[Annotation]) -> Coalesce:
+    counted = work.order_by().values("author").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def _work_counts(work: QuerySet[Annotation], due_at) -> dict:
+    annotations, replies = work.filter(root__isnull=True), work.filter(root__isnull=False)
+    return {
+        "annotations_count": _count(annotations),
+        "replies_count": _count(replies),
+        "annotations_on_time": _count(annotations.filter(created__lte=due_at)),
+        "replies_on_time": _count(replies.filter(created__lte=due_at)),
+    }
+
+
+def _progress(row, assignment: Assignment, now: datetime) -> Progress:
+    return Progress(
+        annotations=row.annotations_count,
+        replies=row.replies_count,
+        annotations_on_time=row.annotations_on_time,
+        replies_on_time=row.replies_on_time,
+        expected_annotations=assignment.min_annotations,
+        expected_replies=assignment.min_replies,
+        due_at=assignment.due_at,
+        now=now,
+    )
+
+
+def assignments_with_progress(user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The assignments of the user's courses, soonest due first, each counting the user's own
+    work (`annotations_count`, `replies_count`, `…_on_time`): one query for any number."""
+    work = _counted_work(
+        author=user.pk,
+        edition=OuterRef("edition_id"),
+        group=OuterRef("course__group_id"),
+        first=OuterRef("range_first"),
+        last=OuterRef("range_last"),
+        opens_at=OuterRef("opens_at"),
+    )
+    return (
+        Assignment.objects.filter(course__memberships__user_id=user.pk)
+        .select_related("course", "edition", "start_paragraph", "end_paragraph")
+        .annotate(
+            range_first=Coalesce("start_paragraph__position", Value(0)),
+            range_last=Coalesce("end_paragraph__position", Value(LAST_POSITION)),
+        )
+        .annotate(**_work_counts(work, OuterRef("due_at")))
+        .order_by("due_at", "id")
+    )
+
+
+def dashboard_for_user(user: AbstractBaseUser, *, now: datetime | None = None) -> list[Course]:
+    """The user's courses, each with `dashboard_assignments`; in a course the user studies in,
+    every assignment carries the user's `progress`. Two queries."""
+    now = now or timezone.now()
+    courses = list(courses_for_user(user))
+    by_pk = {course.pk: course for course in courses}
+    for course in courses:
+        course.dashboard_assignments = []
+    for assignment in assignments_with_progress(user):
+        course = by_pk[assignment.course_id]
+        assignment.course = course
+        if course.viewer_role == Membership.Role.STUDENT:
+            assignment.progress = _progress(assignment, assignment, now)
+        course.dashboard_assignments.append(assignment)
+    return courses
+
+
+def assignment_progress_of(
+    user: AbstractBaseUser, assignment: Assignment, *, now: datetime | None = None
+) -> Progress | None:
+    """One student's progress with one assignment; None if they are not a student of it."""
+    if assignment.course.viewer_role != Membership.Role.STUDENT:
+        return None
+    row = assignments_with_progress(user).filter(pk=assignment.pk).first()
+    return _progress(row, assignment, now or timezone.now()) if row else None
+
+
+def assignment_progress(assignment: Assignment, *, now: datetime | None = None) -> list[Membership]:
+    """The instructor's table: every student of the course, with their `progress`. One query
+    however many students there are."""
+    now = now or timezone.now()
+    work = _counted_work(
+        author=OuterRef("user_id"),
+        edition=assignment.edition_id,
+        group=assignment.course.group_id,
+        first=assignment.start_paragraph.position if assignment.start_paragraph else 0,
+        last=assignment.end_paragraph.position if assignment.end_paragraph else LAST_POSITION,
+        opens_at=assignment.opens_at,
+    )
+    students = (
+        Membership.objects.filter(course=assignment.course, role=Membership.Role.STUDENT)
+        .select_related("user__profile")
+        .annotate(**_work_counts(work, assignment.due_at))
+        .order_by("user__username")
+    )
+    rows = list(students)
+    for membership in rows:
+        membership.progress = _progress(membership, assignment, now)
+    return rows

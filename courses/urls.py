@@ -25,4 +25,9 @@ urlpatterns = [
         views.assignment_edit,
         name="assignment-edit",
     ),
+    path(
+        "courses/<slug:slug>/assignments/<int:pk>/progress/",
+        views.assignment_progress,
+        name="assignment-progress",
+    ),
 ]

@@ -50,8 +50,9 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
+    """My courses: each with its assignments; a student sees their status for each."""
     context = {
-        "courses": selectors.courses_for_user(request.user),
+        "courses": selectors.dashboard_for_user(request.user),
         "can_create": services.is_instructor(request.user),
     }
     return render(request, "courses/course_list.html", context)
@@ -257,11 +258,25 @@ def assignment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def assignment_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     assignment = _assignment_or_404(request, slug, pk)
-    return render(
-        request,
-        "courses/assignment_detail.html",
-        {"assignment": assignment, "course": assignment.course},
-    )
+    context = {
+        "assignment": assignment,
+        "course": assignment.course,
+        "progress": selectors.assignment_progress_of(request.user, assignment),
+    }
+    return render(request, "courses/assignment_detail.html", context)
+
+
+@login_required
+def assignment_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Per student: the work that counts, against the expectation, and the status."""
+    _course_to_change_or_404(request, slug)
+    assignment = _assignment_or_404(request, slug, pk)
+    context = {
+        "assignment": assignment,
+        "course": assignment.course,
+        "students": selectors.assignment_progress(assignment),
+    }
+    return render(request, "courses/assignment_progress.html", context)
 
 
 def _status(form: Form) -> int:

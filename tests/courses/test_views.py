@@ -1,13 +1,19 @@
 """Course pages: who sees what, who may change what, and joining by link or code."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses.models import Course, Membership
+from annotations.models import Annotation
+from annotations.services import annotation_create
+from courses.models import Assignment, Course, Membership
 from courses.services import assignment_create, course_create, course_join, joining_set
+from edition.models import Paragraph
 from tests.courses.conftest import make_instructor
 from tests.factories import make_user
 
@@ -464,3 +470,130 @@ def test_instructor_edits_an_assignment(client, assignment, course, instructor):
     assert (
         assignment.title == "Archiv, neu gelesen" and assignment.start_paragraph.public_id == "p1"
     )
+
+
+# Dashboard and progress
+
+
+def annotate(user, course, public_id=None, *, reply_to=None):
+    """A note on a paragraph of the test edition shared with the course, or a reply."""
+    if reply_to is not None:
+        return annotation_create(user=user, parent=reply_to, motivation="replying", body="Ja.")
+    return annotation_create(
+        user=user,
+        paragraph=Paragraph.objects.get(edition__slug="test-interview", public_id=public_id),
+        motivation="commenting",
+        body="Notiz.",
+        visibility="group",
+        group=course.group,
+    )
+
+
+def test_dashboard_shows_each_assignment_with_the_students_status(
+    client, assignment, course, student
+):
+    annotate(student, course, "p2")
+    client.force_login(student)
+    response = client.get("/courses/")
+    page = text(response)
+    assert "Bildtheorie Sommersemester 2025 · Student Archiv und Bild in progress p2–p3" in page
+    assert "1 of 2 annotations, 0 of 1 replies" in page
+    html = response.content.decode()
+    assert '<span class="status status--in-progress">in progress</span>' in html
+    assert f'href="/test-interview/?assignment={assignment.pk}#p2"' in html
+
+
+def test_dashboard_shows_done_and_late(client, assignment, course, student, instructor):
+    annotate(student, course, "p2")
+    annotate(student, course, "p3")
+    annotate(student, course, reply_to=annotate(instructor, course, "p2"))
+    late = assignment_create(
+        user=instructor,
+        course=course,
+        title="Verpasst",
+        edition=assignment.edition,
+        start="p4",
+        end="p4",
+        opens_at=timezone.now() - timedelta(days=3),
+        due_at=timezone.now() - timedelta(days=1),
+        min_annotations=1,
+        min_replies=0,
+    )
+    client.force_login(student)
+    page = text(client.get("/courses/"))
+    assert "Archiv und Bild done" in page and "2 of 2 annotations, 1 of 1 replies" in page
+    assert "Verpasst late p4–p4" in page and "0 of 1 annotations" in page
+    assert late.title in page
+
+
+def test_dashboard_of_an_instructor_links_to_progress(client, assignment, course, instructor):
+    client.force_login(instructor)
+    response = client.get("/courses/")
+    assert "You teach this course Archiv und Bild p2–p3" in text(response)
+    progress_url = f"/courses/{course.slug}/assignments/{assignment.pk}/progress/"
+    assert f'href="{progress_url}"' in response.content.decode()
+    assert "status--" not in response.content.decode()
+
+
+def test_assignment_page_shows_the_students_own_progress(client, assignment, course, student):
+    annotate(student, course, "p3")
+    client.force_login(student)
+    page = text(client.get(f"/courses/{course.slug}/assignments/{assignment.pk}/"))
+    assert "Your progress: in progress 1 of 2 annotations, 0 of 1 replies" in page
+    assert "Students' progress" not in page
+
+
+def test_progress_page_counts_each_students_work(client, assignment, course, student, instructor):
+    classmate = make_user("cleo", display_name="Cleo Classmate")
+    course_join(user=classmate, code=course.join_code)
+    annotate(student, course, "p2")
+    annotate(classmate, course, "p2")
+    annotate(classmate, course, "p3")
+    annotate(classmate, course, reply_to=annotate(instructor, course, "p3"))
+    annotate(classmate, course, "p4")  # outside the range
+    client.force_login(instructor)
+    page = text(client.get(f"/courses/{course.slug}/assignments/{assignment.pk}/progress/"))
+    table = page[page.index("Student Annotations Replies") :]
+    assert "Cleo Classmate 2 / 2 1 / 1 0 done" in table
+    assert "Stu Dent 1 / 2 0 / 1 0 in progress" in table
+    assert "ines" not in table  # instructors are not students
+
+
+def test_progress_page_shows_work_after_the_due_date_as_late(
+    client, assignment, course, student, instructor
+):
+    due = timezone.now() - timedelta(hours=1)
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=due)
+    on_time = [annotate(student, course, public_id).pk for public_id in ("p2", "p3")]
+    Annotation.objects.filter(pk__in=on_time).update(created=due - timedelta(hours=1))
+    annotate(student, course, reply_to=annotate(instructor, course, "p2"))  # made now: late
+    client.force_login(instructor)
+    page = text(client.get(f"/courses/{course.slug}/assignments/{assignment.pk}/progress/"))
+    assert "Stu Dent 2 / 2 1 / 1 1 late" in page
+
+
+@pytest.mark.parametrize("who", ["outsider", "student"])
+def test_progress_page_is_for_instructors_only(client, assignment, course, request, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(f"/courses/{course.slug}/assignments/{assignment.pk}/progress/")
+    assert response.status_code == (404 if who == "outsider" else 403)
+    assert "Stu Dent" not in response.content.decode()
+
+
+def test_progress_page_queries_do_not_grow_with_students(
+    client, assignment, course, instructor, django_assert_max_num_queries
+):
+    def join(first, last):
+        for number in range(first, last):
+            user = make_user(f"student{number}", display_name=f"Student {number}")
+            course_join(user=user, code=course.join_code)
+            annotate(user, course, "p2")
+
+    url = f"/courses/{course.slug}/assignments/{assignment.pk}/progress/"
+    client.force_login(instructor)
+    join(0, 3)
+    with CaptureQueriesContext(connection) as three:
+        assert text(client.get(url)).count("1 / 2 0 / 1 0 in progress") == 3
+    join(3, 10)
+    with django_assert_max_num_queries(len(three.captured_queries)):
+        assert text(client.get(url)).count("1 / 2 0 / 1 0 in progress") == 10
