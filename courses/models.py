@@ -19,6 +19,7 @@ from edition.models import Edition, Paragraph
 
 INSTRUCTOR_PERMISSION = "courses.add_course"
 INSTRUCTIONS_MAX_LENGTH = 10_000
+VOCABULARY_MAX = 50
 
 
 class Course(models.Model):
@@ -29,6 +30,10 @@ class Course(models.Model):
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="course")
     join_code = models.CharField(max_length=16, unique=True)
     joining_open = models.BooleanField(default=True)
+    # The course's own tags, in the instructor's order; when binding, the course's notes
+    # carry no others (enforced by annotations.services through annotations.vocabulary).
+    tag_vocabulary = models.JSONField(default=list, blank=True)
+    tags_binding = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
