@@ -8,7 +8,9 @@ from accounts.models import display_name_for
 from annotations.models import Annotation
 
 
-def annotator_config(request, edition) -> dict:
+def annotator_config(request, edition, *, assignment=None) -> dict:
+    """`assignment` (a courses.reading.ReadingAssignment) makes its course the default audience
+    of new notes, so work on an assignment lands where the instructor can see it."""
     user = request.user
     groups = list(user.annotation_groups.order_by("name")) if user.is_authenticated else []
     return {
@@ -27,6 +29,9 @@ def annotator_config(request, edition) -> dict:
             "tags": reverse("annotations:api-tags"),
         },
         "groups": [{"slug": group.slug, "name": group.name} for group in groups],
+        "defaultVisibility": f"group:{assignment.assignment.course.group.slug}"
+        if assignment is not None
+        else None,
         "colours": [{"value": value, "label": label} for value, label in Annotation.Colour.choices],
         "labels": _labels(),
     }

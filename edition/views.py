@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from annotations.forms import ReadingFilterForm
 from annotations.reading import annotator_config
 from annotations.selectors import annotation_facets, annotations_by_paragraph
+from courses.reading import NO_HEAT, course_heat, instructed_courses, reading_assignment
 from edition import citation, citation_exports, csl, metadata, selectors
 from edition.exporting import edition_as_dict, edition_as_text
 
@@ -53,9 +54,15 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     filter_form = ReadingFilterForm(request.GET)
     filters = filter_form.filters()
     annotations = annotations_by_paragraph(request.user, edition, **filters)
+    assignment = reading_assignment(request.user, edition, request.GET.get("assignment"))
+    heat_courses = instructed_courses(request.user)
+    heat_course = next((c for c in heat_courses if c.slug == request.GET.get("heatmap")), None)
+    heat = course_heat(heat_course, edition) if heat_course else {}
     for view in turns:
         for paragraph in view.paragraphs:
             paragraph.visible_annotations = annotations.get(paragraph.pk, [])
+            paragraph.in_assignment = assignment is not None and assignment.covers(paragraph)
+            paragraph.heat = heat.get(paragraph.pk, NO_HEAT) if heat_course else None
     context = {
         "edition": edition,
         "turns": turns,
@@ -64,7 +71,10 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filter_form": filter_form,
         "filters_active": any(filters.values()),
         "facets": annotation_facets(request.user, edition),
-        "annotator_config": annotator_config(request, edition),
+        "annotator_config": annotator_config(request, edition, assignment=assignment),
+        "reading_assignment": assignment,
+        "heat_courses": heat_courses,
+        "heat_course": heat_course,
         **_metadata_context(request, edition),
     }
     return render(request, "edition/edition_detail.html", context)

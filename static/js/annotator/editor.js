@@ -149,7 +149,8 @@ export function createEditor(dialog, { api, config }) {
     field("passage").value = selector ? selector.exact : "";
     sections.passage.hidden = Boolean(annotation);
     field("colour").value = localStorage.getItem("annotator-colour") || "yellow";
-    setVisibility(localStorage.getItem("annotator-visibility") || "private", null);
+    field("visibility").value =
+      config.defaultVisibility || localStorage.getItem("annotator-visibility") || "private";
     if (!field("visibility").value) field("visibility").value = "private";
     if (annotation) {
       field("body").value = annotation.body;
