@@ -4,7 +4,7 @@ is simply not found (the views answer 404, as for a course that does not exist).
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,6 +15,15 @@ from courses.progress import Progress
 
 # Stands for "to the end" when an assignment reads the whole edition.
 LAST_POSITION = 2**31 - 1
+
+# Annotations as a reader meets them: by paragraph, passage start (whole-paragraph notes first;
+# a reply sorts with its thread), then creation.
+READING_ORDER = (
+    Coalesce("paragraph__position", "root__paragraph__position"),
+    Coalesce("position_start", "root__position_start").asc(nulls_first=True),
+    "created",
+    "id",
+)
 
 
 def _with_viewer_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
@@ -84,9 +93,9 @@ def assignment_get_for_member(user: AbstractBaseUser, slug: str, pk: int) -> Ass
 # Progress. The counts are subqueries, so a page of N students or N assignments is one query.
 
 
-def _counted_work(*, author, edition, group, first, last, opens_at) -> QuerySet[Annotation]:
-    """What counts for an assignment (see `courses.progress`). The arguments are values or
-    `OuterRef`s; `first` and `last` are paragraph positions, inclusive."""
+def _work_in_range(*, edition, group, first, last, opens_at) -> QuerySet[Annotation]:
+    """What counts for an assignment (see `courses.progress`), by anybody. The arguments are
+    values or `OuterRef`s; `first` and `last` are paragraph positions, inclusive."""
     in_range = Q(paragraph__position__gte=first, paragraph__position__lte=last) | Q(
         root__paragraph__position__gte=first, root__paragraph__position__lte=last
     )
@@ -96,11 +105,24 @@ def _counted_work(*, author, edition, group, first, last, opens_at) -> QuerySet[
     return Annotation.objects.filter(
         in_range,
         shared,
-        author=author,
         edition=edition,
         deleted_at__isnull=True,
         created__gte=opens_at,
     )
+
+
+def _counted_work(*, author, **assignment_values) -> QuerySet[Annotation]:
+    return _work_in_range(**assignment_values).filter(author=author)
+
+
+def _range_of(assignment: Assignment) -> dict:
+    return {
+        "edition": assignment.edition_id,
+        "group": assignment.course.group_id,
+        "first": assignment.start_paragraph.position if assignment.start_paragraph else 0,
+        "last": assignment.end_paragraph.position if assignment.end_paragraph else LAST_POSITION,
+        "opens_at": assignment.opens_at,
+    }
 
 
 def _count(work: QuerySet[Annotation]) -> Coalesce:
@@ -181,25 +203,44 @@ def assignment_progress_of(
     return _progress(row, assignment, now or timezone.now()) if row else None
 
 
+def _activity(work: QuerySet[Annotation], field: str, aggregate) -> Subquery:
+    """The first or last moment of a student's counted work, as a subquery per row."""
+    moment = work.order_by().values("author").annotate(at=aggregate(field)).values("at")[:1]
+    return Subquery(moment)
+
+
 def assignment_progress(assignment: Assignment, *, now: datetime | None = None) -> list[Membership]:
-    """The instructor's table: every student of the course, with their `progress`. One query
+    """The instructor's table: every student of the course, with their `progress` and the
+    `first_activity` and `last_activity` (creation or edit) of the work that counts. One query
     however many students there are."""
     now = now or timezone.now()
-    work = _counted_work(
-        author=OuterRef("user_id"),
-        edition=assignment.edition_id,
-        group=assignment.course.group_id,
-        first=assignment.start_paragraph.position if assignment.start_paragraph else 0,
-        last=assignment.end_paragraph.position if assignment.end_paragraph else LAST_POSITION,
-        opens_at=assignment.opens_at,
-    )
+    work = _counted_work(author=OuterRef("user_id"), **_range_of(assignment))
     students = (
         Membership.objects.filter(course=assignment.course, role=Membership.Role.STUDENT)
         .select_related("user__profile")
         .annotate(**_work_counts(work, assignment.due_at))
+        .annotate(
+            first_activity=_activity(work, "created", Min),
+            last_activity=_activity(work, "modified", Max),
+        )
         .order_by("user__username")
     )
     rows = list(students)
     for membership in rows:
         membership.progress = _progress(membership, assignment, now)
     return rows
+
+
+def assignment_work(assignment: Assignment) -> QuerySet[Annotation]:
+    """Every annotation and reply by the course's members that counts for the assignment (the
+    progress rule, for everybody at once), in reading order."""
+    members = Membership.objects.filter(course=assignment.course).values("user_id")
+    return (
+        _work_in_range(**_range_of(assignment))
+        .filter(author__in=members)
+        .select_related(
+            "author__profile", "paragraph", "parent__author__profile", "root__paragraph"
+        )
+        .prefetch_related("tags")
+        .order_by(*READING_ORDER)
+    )

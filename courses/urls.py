@@ -30,4 +30,14 @@ urlpatterns = [
         views.assignment_progress,
         name="assignment-progress",
     ),
+    path(
+        "courses/<slug:slug>/assignments/<int:pk>/students.csv",
+        views.assignment_students_csv,
+        name="assignment-students-csv",
+    ),
+    path(
+        "courses/<slug:slug>/assignments/<int:pk>/annotations.csv",
+        views.assignment_annotations_csv,
+        name="assignment-annotations-csv",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import display_name_for
-from courses import selectors, services
+from courses import exports, selectors, services
 from courses.forms import AssignmentForm, CourseForm, JoinCodeForm, MemberForm
 from courses.models import Assignment, Course
 
@@ -277,6 +277,31 @@ def assignment_progress(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         "students": selectors.assignment_progress(assignment),
     }
     return render(request, "courses/assignment_progress.html", context)
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content.encode(), content_type=exports.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def assignment_students_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The progress table as a spreadsheet: a row per student."""
+    _course_to_change_or_404(request, slug)
+    assignment = _assignment_or_404(request, slug, pk)
+    content = exports.students_csv(assignment, selectors.assignment_progress(assignment))
+    return _csv_response(content, exports.csv_filename(assignment, "students"))
+
+
+@login_required
+def assignment_annotations_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """What counts for the assignment as a spreadsheet: a row per annotation or reply."""
+    _course_to_change_or_404(request, slug)
+    assignment = _assignment_or_404(request, slug, pk)
+    base_url = request.build_absolute_uri("/").removesuffix("/")
+    content = exports.annotations_csv(selectors.assignment_work(assignment), base_url=base_url)
+    return _csv_response(content, exports.csv_filename(assignment, "annotations"))
 
 
 def _status(form: Form) -> int:
