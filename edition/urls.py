@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),
     path("<slug:slug>/edition.json", views.edition_json, name="edition-json"),
     path("<slug:slug>/edition.txt", views.edition_text, name="edition-text"),
+    path("<slug:slug>/edition.tei.xml", views.edition_tei, name="edition-tei"),
     # Before the paragraph path; "cite.*" can never be a paragraph ID (p1, p2, …) anyway.
     path("<slug:slug>/cite.bib", views.cite_bibtex, name="cite-bibtex"),
     path("<slug:slug>/cite.ris", views.cite_ris, name="cite-ris"),

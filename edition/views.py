@@ -1,5 +1,5 @@
-"""Reading views: the edition, a paragraph's permalink page, the edition as data, and the
-edition's citation record as BibTeX, RIS and CSL-JSON downloads."""
+"""Reading views: the edition, a paragraph's permalink page, the edition as data (JSON, text,
+TEI), and the edition's citation record as BibTeX, RIS and CSL-JSON downloads."""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +11,7 @@ from annotations.selectors import annotation_facets, annotations_by_paragraph
 from courses.reading import NO_HEAT, course_heat, instructed_courses, reading_assignment
 from edition import citation, citation_exports, csl, metadata, selectors
 from edition.exporting import edition_as_dict, edition_as_text
+from edition.tei import TEI_MEDIA_TYPE, edition_as_tei
 
 
 def _edition_or_404(slug: str, *, for_export: bool = False):
@@ -112,6 +113,17 @@ def edition_text(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition_or_404(slug, for_export=True)
     response = HttpResponse(edition_as_text(edition), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{edition.slug}.txt"'
+    return response
+
+
+def edition_tei(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition_or_404(slug, for_export=True)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(
+        edition_as_tei(edition, base_url=base_url),
+        content_type=f"{TEI_MEDIA_TYPE}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{edition.slug}.tei.xml"'
     return response
 
 
