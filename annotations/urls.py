@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from annotations.views import api, fragments, history, pages, tags
+from annotations.views import api, citation, fragments, history, pages, tags
 
 app_name = "annotations"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("annotations/<uuid:uuid>/", pages.annotation_permalink, name="annotation-detail"),
     path("annotations/<uuid:uuid>/thread/", fragments.thread_fragment, name="thread-fragment"),
     path("annotations/<uuid:uuid>/history/", history.annotation_history, name="annotation-history"),
+    path("annotations/<uuid:uuid>/cite/", citation.annotation_cite, name="annotation-cite"),
     # Any stored slug, even one taggit made empty (a tag of punctuation only): every tag an
     # annotation shows must reverse, or the page showing it fails.
     re_path(r"^tags/(?P<slug>[^/]*)/$", pages.tag_detail, name="tag-detail"),
