@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.models import Annotation
+from annotations.selectors import annotations_visible_to
 from courses.join_codes import join_code_normalise
 from courses.models import Assignment, Course, Membership
 from courses.progress import Progress
@@ -65,6 +66,10 @@ def course_members(course: Course) -> QuerySet[Membership]:
         .select_related("user__profile")
         .order_by("role", "joined_at", "id")
     )
+
+
+def course_member_get(course: Course, username: str) -> Membership | None:
+    return course_members(course).filter(user__username=username).first()
 
 
 def course_instructors(course: Course) -> QuerySet[Membership]:
@@ -244,3 +249,38 @@ def assignment_work(assignment: Assignment) -> QuerySet[Annotation]:
         .prefetch_related("tags")
         .order_by(*READING_ORDER)
     )
+
+
+# What members shared with the course, for its instructors.
+
+
+def course_annotations(
+    user: AbstractBaseUser, course: Course, *, author: AbstractBaseUser | None = None
+) -> QuerySet[Annotation]:
+    """Live annotations and replies shared with the course: with its group, or made public by
+    a member on an edition the course reads; never anyone's private ones. As far as `user` may
+    see them, across editions in reading order, each ready to show its passage and, for a
+    reply, what it answers."""
+    members = Membership.objects.filter(course=course).values("user_id")
+    editions = course.assignments.values("edition_id")
+    shared = Q(visibility=Annotation.Visibility.GROUP, group=course.group_id) | Q(
+        visibility=Annotation.Visibility.PUBLIC, author__in=members, edition__in=editions
+    )
+    annotations = annotations_visible_to(user).filter(shared, deleted_at__isnull=True)
+    if author is not None:
+        annotations = annotations.filter(author=author)
+    return annotations.select_related(
+        "paragraph__edition", "root__paragraph__edition", "parent__author__profile"
+    ).order_by("edition__slug", *READING_ORDER)
+
+
+def student_assignments(
+    student: AbstractBaseUser, course: Course, *, now: datetime | None = None
+) -> list[Assignment]:
+    """The course's assignments, each with the student's `progress`. One query."""
+    now = now or timezone.now()
+    assignments = list(assignments_with_progress(student).filter(course=course))
+    for assignment in assignments:
+        assignment.course = course
+        assignment.progress = _progress(assignment, assignment, now)
+    return assignments

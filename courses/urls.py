@@ -14,6 +14,11 @@ urlpatterns = [
     path("courses/<slug:slug>/joining/", views.joining_set, name="joining-set"),
     path("courses/<slug:slug>/members/remove/", views.member_remove, name="member-remove"),
     path("courses/<slug:slug>/instructors/", views.co_instructor_add, name="co-instructor-add"),
+    path(
+        "courses/<slug:slug>/students/<str:username>/",
+        views.student_detail,
+        name="student-detail",
+    ),
     path("courses/<slug:slug>/assignments/new/", views.assignment_new, name="assignment-new"),
     path(
         "courses/<slug:slug>/assignments/<int:pk>/",

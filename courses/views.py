@@ -279,6 +279,25 @@ def assignment_progress(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return render(request, "courses/assignment_progress.html", context)
 
 
+@login_required
+def student_detail(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    """One member's work in the course, for its instructors: everything they shared with the
+    course, in reading order, and (for a student) their status with each assignment."""
+    course = _course_to_change_or_404(request, slug)
+    membership = selectors.course_member_get(course, username)
+    if membership is None:
+        raise Http404("No such member")
+    context = {
+        "course": course,
+        "membership": membership,
+        "annotations": selectors.course_annotations(request.user, course, author=membership.user),
+        "assignments": selectors.student_assignments(membership.user, course)
+        if not membership.is_instructor
+        else [],
+    }
+    return render(request, "courses/student_detail.html", context)
+
+
 def _csv_response(content: str, filename: str) -> HttpResponse:
     response = HttpResponse(content.encode(), content_type=exports.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
