@@ -19,6 +19,7 @@ from annotations.models import (
     Group,
 )
 from annotations.rendering import render_markdown
+from annotations.vocabulary import TagVocabulary, group_vocabulary
 from edition.models import Paragraph
 
 QUOTE_CONTEXT = 32
@@ -72,8 +73,9 @@ def selector_validate(paragraph: Paragraph, selector: TextSelector) -> TextSelec
     return TextSelector(selector.start, selector.end, selector.exact, prefix, suffix)
 
 
-def tags_normalise(tags: list[str]) -> list[str]:
-    """Trimmed, single-spaced, unique regardless of case (first spelling wins), at most TAGS_MAX."""
+def tags_normalise(tags: list[str], *, limit: int = TAGS_MAX) -> list[str]:
+    """Trimmed, single-spaced, unique regardless of case (first spelling wins), at most `limit`
+    (a course's vocabulary holds more than a note)."""
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise AnnotationError("tags", "must be a list of strings")
     result: dict[str, str] = {}
@@ -88,8 +90,8 @@ def tags_normalise(tags: list[str]) -> list[str]:
         if not Tag().slugify(name):
             raise AnnotationError("tags", f"the tag {name!r} needs at least one letter or digit")
         result.setdefault(name.casefold(), name)
-    if len(result) > TAGS_MAX:
-        raise AnnotationError("tags", f"at most {TAGS_MAX} tags")
+    if len(result) > limit:
+        raise AnnotationError("tags", f"at most {limit} tags")
     return list(result.values())
 
 
@@ -132,6 +134,28 @@ def _check_visibility(user, visibility: str, group: Group | None) -> None:
         raise AnnotationError("group", "only annotations with group visibility have a group")
 
 
+def _binding_vocabulary(visibility: str, group: Group | None) -> TagVocabulary | None:
+    """The vocabulary a note's tags must come from: its course's, when the note is shared with
+    the course and the course made its vocabulary binding."""
+    if visibility != Annotation.Visibility.GROUP:
+        return None
+    vocabulary = group_vocabulary(group)
+    return vocabulary if vocabulary is not None and vocabulary.binding else None
+
+
+def _tags_from_vocabulary(vocabulary: TagVocabulary, tags: list[str]) -> list[str]:
+    """The tags in the vocabulary's spelling; any tag outside it refuses the whole note."""
+    outside = [tag for tag in tags if vocabulary.spelling(tag) is None]
+    if outside:
+        refused = ", ".join(f"“{tag}”" for tag in outside)
+        raise AnnotationError(
+            "tags",
+            f"the course “{vocabulary.owner}” uses only its own tags, not {refused}; "
+            f"allowed tags: {', '.join(vocabulary.names)}",
+        )
+    return [vocabulary.spelling(tag) for tag in tags]
+
+
 def annotation_create(
     *,
     user,
@@ -170,6 +194,9 @@ def annotation_create(
             selector = selector_validate(paragraph, selector)
     body = _check_body(motivation, body)
     tags = tags_normalise(tags or [])
+    vocabulary = _binding_vocabulary(visibility, group)
+    if vocabulary is not None:
+        tags = _tags_from_vocabulary(vocabulary, tags)
     now = timezone.now()
     annotation = Annotation(
         edition_id=edition_id,
@@ -209,7 +236,9 @@ def annotation_update(
     group: Group | None = None,
     colour: str | None = None,
 ) -> Annotation:
-    """Change what the author wrote; the previous state is kept as a revision."""
+    """Change what the author wrote; the previous state is kept as a revision. A course's binding
+    vocabulary is checked when the tags change or the note moves to the course; notes tagged
+    before it became binding keep their tags through other edits."""
     if annotation.author_id != user.pk:
         raise AnnotationPermissionError("only the author edits an annotation")
     if annotation.is_deleted:
@@ -227,6 +256,11 @@ def annotation_update(
     if visibility is not None and not is_reply:
         _check_visibility(user, visibility, group)
         new_visibility, new_group = visibility, group
+    audience_changes = (new_visibility, new_group) != (annotation.visibility, annotation.group)
+    vocabulary = _binding_vocabulary(new_visibility, new_group)
+    if vocabulary is not None and (new_tags is not None or audience_changes):
+        current = new_tags if new_tags is not None else list(annotation.tags.names())
+        new_tags = _tags_from_vocabulary(vocabulary, current)
     now = timezone.now()
     with transaction.atomic():
         locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
@@ -248,10 +282,7 @@ def annotation_update(
         locked.save()
         if new_tags is not None:
             locked.tags.set(new_tags)
-        if not is_reply and (new_visibility, new_group) != (
-            annotation.visibility,
-            annotation.group,
-        ):
+        if not is_reply and audience_changes:
             locked.thread.update(visibility=new_visibility, group=new_group)
     return locked
 

@@ -1,9 +1,11 @@
 """Forms only validate input; the writes happen in `courses.services`."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import INSTRUCTIONS_MAX_LENGTH, Assignment, Course
+from annotations.models import TAG_MAX_LENGTH
+from courses.models import INSTRUCTIONS_MAX_LENGTH, VOCABULARY_MAX, Assignment, Course
 from edition.models import Edition
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -45,6 +47,39 @@ class MemberForm(forms.Form):
     """A user named by username: the member to remove, or the co-instructor to add."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class VocabularyForm(forms.Form):
+    """One tag per line; the service checks each line against the rules for tags."""
+
+    tags = forms.CharField(
+        label=_("Tags, one per line"),
+        required=False,
+        # Room for every tag at full length, with blank lines and stray spaces.
+        max_length=VOCABULARY_MAX * (TAG_MAX_LENGTH + 10),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=format_lazy(
+            _(
+                "E.g. Methode, These, Begriff, Beispiel, each on its own line. Members are "
+                "offered these first when they tag a note. At most {max}."
+            ),
+            max=VOCABULARY_MAX,
+        ),
+    )
+    tags_binding = forms.BooleanField(
+        label=_("Binding: notes shared with the course may carry only these tags"),
+        required=False,
+        help_text=_(
+            "Private and public notes are not affected; notes tagged before keep their tags."
+        ),
+    )
+
+    def clean_tags(self) -> list[str]:
+        return self.cleaned_data["tags"].splitlines()
+
+    @classmethod
+    def initial_for(cls, course: Course) -> dict:
+        return {"tags": "\n".join(course.tag_vocabulary), "tags_binding": course.tags_binding}
 
 
 class AssignmentForm(forms.Form):

@@ -18,10 +18,12 @@ from django.utils.text import slugify
 
 from annotations.models import Group
 from annotations.rendering import render_markdown
+from annotations.services import AnnotationError, tags_normalise
 from courses.join_codes import join_code_normalise, join_code_random
 from courses.models import (
     INSTRUCTIONS_MAX_LENGTH,
     INSTRUCTOR_PERMISSION,
+    VOCABULARY_MAX,
     Assignment,
     Course,
     Membership,
@@ -209,6 +211,38 @@ def instructor_role_set(*, user: AbstractBaseUser, granted: bool) -> bool:
     else:
         return False
     return True
+
+
+@transaction.atomic
+def vocabulary_set(
+    *, user: AbstractBaseUser, course: Course, tags: list[str], binding: bool
+) -> Course:
+    """The course's own tags, in the instructor's order: members are offered them first, and
+    when binding, notes shared with the course may carry no others. Each tag follows the rules
+    of a note's tags, so every one of them can be used; a tag given twice is kept once (first
+    spelling). Notes tagged before keep their tags until they are edited."""
+    _check_course_instructor(course, user)
+    names: list[str] = []
+    for number, line in enumerate(tags, start=1):
+        try:
+            names += tags_normalise([line])
+        except AnnotationError as error:
+            raise ValidationError({"tags": f"Line {number}: {error.message}."}) from error
+    try:
+        names = tags_normalise(names, limit=VOCABULARY_MAX)
+    except AnnotationError as error:
+        distinct = len({name.casefold() for name in names})
+        raise ValidationError(
+            {"tags": f"At most {VOCABULARY_MAX} tags; these are {distinct} different ones."}
+        ) from error
+    if binding and not names:
+        raise ValidationError(
+            {"tags_binding": "A binding vocabulary needs at least one tag: list the tags first."}
+        )
+    course.tag_vocabulary, course.tags_binding = names, binding
+    course.full_clean(exclude=["group"])
+    course.save(update_fields=["tag_vocabulary", "tags_binding"])
+    return course
 
 
 # Assignments

@@ -14,6 +14,7 @@ urlpatterns = [
     path("courses/<slug:slug>/joining/", views.joining_set, name="joining-set"),
     path("courses/<slug:slug>/members/remove/", views.member_remove, name="member-remove"),
     path("courses/<slug:slug>/instructors/", views.co_instructor_add, name="co-instructor-add"),
+    path("courses/<slug:slug>/vocabulary/", views.vocabulary_set, name="vocabulary-set"),
     path(
         "courses/<slug:slug>/students/<str:username>/",
         views.student_detail,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import display_name_for
 from courses import exports, selectors, services
-from courses.forms import AssignmentForm, CourseForm, JoinCodeForm, MemberForm
+from courses.forms import AssignmentForm, CourseForm, JoinCodeForm, MemberForm, VocabularyForm
 from courses.models import Assignment, Course
 
 
@@ -80,6 +80,7 @@ def _detail(request: HttpRequest, course: Course, **forms) -> HttpResponse:
         "course": course,
         "assignments": selectors.course_assignments(course),
         "co_instructor_form": MemberForm(),
+        "vocabulary_form": VocabularyForm(initial=VocabularyForm.initial_for(course)),
     } | forms
     if course.viewer_is_instructor:
         context["members"] = selectors.course_members(course)
@@ -159,6 +160,27 @@ def co_instructor_add(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect(course)
     return _detail(request, course, co_instructor_form=form)
+
+
+@login_required
+@require_POST
+def vocabulary_set(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course_or_404(request, slug)
+    form = VocabularyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vocabulary_set(
+                user=request.user,
+                course=course,
+                tags=form.cleaned_data["tags"],
+                binding=form.cleaned_data["tags_binding"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The course's tags have been saved."))
+            return redirect(course)
+    return _detail(request, course, vocabulary_form=form)
 
 
 @login_required
