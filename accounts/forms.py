@@ -43,3 +43,11 @@ class ProfileForm(forms.Form):
         help_text=_("Shown with your annotations. Leave empty to use your username."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Zotero sync on my laptop”."),
+    )

@@ -40,3 +40,33 @@ def display_name_for(user: AbstractBaseUser) -> str:
         return user.profile.name
     except Profile.DoesNotExist:
         return user.get_username()
+
+
+class ApiToken(models.Model):
+    """A personal token a program sends as `Authorization: Bearer …` to act as its user.
+
+    Only a SHA-256 digest is stored; the token itself is shown once, when it is made. `prefix`
+    (its first characters) lets the owner tell tokens apart and narrows the lookup.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    hashed = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField()
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("tokens/", views.api_token_create, name="api-token-create"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password_change/done/",

@@ -1,4 +1,5 @@
-"""Sign-up and profile pages; everything else is Django's auth views with our templates.
+"""Sign-up and profile pages (with the personal API tokens); everything else is Django's auth
+views with our templates.
 
 The auth views are subclassed only to name our templates and to send their redirects to the
 namespaced URLs (`accounts:…`) instead of Django's un-namespaced defaults.
@@ -10,16 +11,17 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
-from accounts.forms import ProfileForm, SignupForm
+from accounts import services, tokens
+from accounts.forms import ApiTokenForm, ProfileForm, SignupForm
+from accounts.models import ApiToken
 
 
 def safe_next_url(request: HttpRequest) -> str:
@@ -55,6 +57,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", context)
 
 
+def _profile_page(request: HttpRequest, **context) -> HttpResponse:
+    if "form" not in context:
+        stored = getattr(request.user, "profile", None)
+        context["form"] = ProfileForm(
+            initial={"display_name": stored.display_name if stored else ""}
+        )
+    context.setdefault("token_form", ApiTokenForm())
+    context["api_tokens"] = tokens.api_tokens_of(request.user)
+    return render(request, "accounts/profile.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -66,10 +79,37 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Your display name has been saved."))
             return redirect("accounts:profile")
-    else:
-        stored = getattr(request.user, "profile", None)
-        form = ProfileForm(initial={"display_name": stored.display_name if stored else ""})
-    return render(request, "accounts/profile.html", {"form": form})
+        return _profile_page(request, form=form)
+    return _profile_page(request)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Shows the new token in this response only; it is stored hashed and never shown again,
+    so the page is not cached and there is no redirect that would need to carry it."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, raw = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            response = _profile_page(request, new_token=raw, new_token_record=token)
+            response["Cache-Control"] = "no-store"
+            return response
+    return _profile_page(request, token_form=form)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = tokens.api_token_revoke(user=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist as error:
+        raise Http404 from error
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:profile")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,4 +1,5 @@
-"""The JSON API the reading page's script uses (session authentication, CSRF-protected).
+"""The JSON API the reading page's script uses (session authentication, CSRF-protected) and
+programs use with a personal token (`Authorization: Bearer …`, no CSRF).
 
 GET    /api/annotations/?edition=&paragraph=&tag=&author=&scope=&offset=&limit=
 POST   /api/annotations/
@@ -14,6 +15,7 @@ import uuid as uuid_module
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
+from accounts.tokens import bearer_or_session
 from annotations import selectors, services
 from annotations.models import Group
 from annotations.rendering import render_markdown
@@ -77,6 +79,7 @@ def _respond(request, annotation, status=200) -> JsonResponse:
     )
 
 
+@bearer_or_session
 @require_http_methods(["GET", "POST"])
 def annotation_collection(request: HttpRequest) -> JsonResponse:
     try:
@@ -163,6 +166,7 @@ def _uuid(value, field: str):
         raise AnnotationError(field, "is not an annotation ID") from exc
 
 
+@bearer_or_session
 @require_http_methods(["GET", "PATCH", "DELETE"])
 def annotation_item(request: HttpRequest, uuid) -> JsonResponse:
     annotation = selectors.annotation_get(request.user, uuid)
