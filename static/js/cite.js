@@ -114,7 +114,6 @@ function enhanceCiteLink(link) {
   panel.hidden = true;
   panel.setAttribute("role", "group");
   panel.setAttribute("aria-label", link.textContent);
-  panel.style.flexBasis = "100%";
   button.setAttribute("aria-controls", panel.id);
   const more = document.createElement("a");
   more.href = link.href;

@@ -19,7 +19,7 @@ def test_each_paragraph_tool_row_links_its_cite_panel(client, edition):
     for public_id, row in rows.items():
         number = public_id[1:]
         assert (
-            f'<a class="permalink cite-link" href="/test-interview/{public_id}/#cite" '
+            f'<a class="cite-link" href="/test-interview/{public_id}/#cite" '
             f'data-cite-paragraph="{public_id}">Cite ¶ {number}</a>'
         ) in row
 
