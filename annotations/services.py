@@ -4,6 +4,7 @@ Every function validates completely, checks permission, and writes inside one tr
 bad request leaves nothing half-saved.
 """
 
+import uuid as uuid_module
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -168,9 +169,14 @@ def annotation_create(
     visibility: str = Annotation.Visibility.PRIVATE,
     group: Group | None = None,
     colour: str = Annotation.Colour.YELLOW,
+    uuid: uuid_module.UUID | None = None,
 ) -> Annotation:
+    """`uuid` lets a client choose the new annotation's ID (the W3C protocol's Slug); an ID
+    that was ever used, even by a deleted annotation, is refused."""
     if not user.is_authenticated:
         raise AnnotationPermissionError("annotating needs an account")
+    if uuid is not None and Annotation.objects.filter(uuid=uuid).exists():
+        raise AnnotationError("id", "is already used by another annotation")
     _check_choice("motivation", motivation, Annotation.Motivation)
     _check_choice("colour", colour, Annotation.Colour)
     if parent is not None:
@@ -213,6 +219,8 @@ def annotation_create(
         created=now,
         modified=now,
     )
+    if uuid is not None:
+        annotation.uuid = uuid
     if selector is not None:
         annotation.position_start, annotation.position_end = selector.start, selector.end
         annotation.quote_exact = selector.exact

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from annotations.views import api, citation, fragments, history, pages, tags
+from annotations.views import api, citation, fragments, history, pages, protocol, tags
 
 app_name = "annotations"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/annotations/preview/", api.markdown_preview, name="api-preview"),
     path("api/annotations/<uuid:uuid>/", api.annotation_item, name="api-item"),
     path("api/tags/", tags.tag_suggestions, name="api-tags"),
+    path("annotations/w3c/", protocol.annotation_container, name="w3c-container"),
+    path("annotations/w3c/<uuid:uuid>/", protocol.annotation_resource, name="w3c-annotation"),
     path("annotations/new/", pages.annotation_new, name="annotation-new"),
     path("annotations/mine/", pages.my_annotations, name="my-annotations"),
     path("annotations/<uuid:uuid>/", pages.annotation_permalink, name="annotation-detail"),

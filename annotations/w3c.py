@@ -1,0 +1,559 @@
+"""Annotations as W3C Web Annotation JSON-LD, and W3C JSON-LD back into the services' inputs.
+
+Out (`annotation_as_w3c`): the note is a TextualBody with its Markdown source (`format`
+text/markdown; no `language`, which is not recorded); each tag is a TextualBody with purpose
+`tagging`. A passage is targeted as the edition's URL with a FragmentSelector naming the paragraph
+("p12", the `id` of the paragraph on the edition page), refined by a TextQuoteSelector and a
+TextPositionSelector counted in characters of that paragraph's text; a note on a whole paragraph
+has the FragmentSelector alone. A reply's target is the IRI of the annotation it answers.
+
+Extensions, outside the W3C model (clients ignore what they do not know):
+    "edition:visibility"   private | group | public
+    "edition:group"        the group's slug (only with group visibility)
+    "edition:colour"       the highlight colour
+The keys are compact IRIs in an `edition:` namespace that no context document defines, so
+`@context` stays exactly the Web Annotation context that strict clients compare against.
+
+The creator's `id` is `urn:uuid:<uuid5 of the user's primary key>`: stable when a username or
+display name changes and whatever host name the site is reached by, and it carries neither an
+e-mail address nor a username. `name` is the display name.
+
+In (`w3c_parse`, then `annotation_input`): strict. What cannot be stored faithfully is refused
+with an `AnnotationError` whose field is the JSON path of the problem
+("target.selector.refinedBy[0].exact"), never silently dropped or guessed.
+"""
+
+import hashlib
+import json
+import re
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.urls import Resolver404, resolve, reverse
+
+from accounts.models import display_name_for
+from annotations import selectors
+from annotations.models import TAGS_MAX, Annotation, Group
+from annotations.services import AnnotationError, TextSelector
+from edition.models import PUBLIC_ID_REGEX, Edition, Paragraph
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+RFC3986 = "http://tools.ietf.org/rfc/rfc3986"
+RFC3986_ALIASES = {
+    RFC3986,
+    "https://tools.ietf.org/rfc/rfc3986",
+    "https://www.rfc-editor.org/rfc/rfc3986",
+}
+MARKDOWN = "text/markdown"
+BODY_FORMATS = {MARKDOWN, "text/plain"}
+NOTE_PURPOSES = {None, "commenting", "describing", "questioning", "replying"}
+
+VISIBILITY = "edition:visibility"
+GROUP = "edition:group"
+COLOUR = "edition:colour"
+
+# Fixed forever: creator IRIs are derived from it.
+CREATOR_NAMESPACE = uuid_module.UUID("6f1c0d52-5b7e-4d7a-9a43-2c8e0f3b9d15")
+
+
+def annotation_iri(annotation_uuid, *, base_url: str) -> str:
+    return base_url + reverse("annotations:w3c-annotation", kwargs={"uuid": annotation_uuid})
+
+
+def creator_iri(user: AbstractBaseUser) -> str:
+    return f"urn:uuid:{uuid_module.uuid5(CREATOR_NAMESPACE, f'user:{user.pk}')}"
+
+
+def timestamp(moment: datetime) -> str:
+    """xsd:dateTime in UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def annotation_as_w3c(annotation: Annotation, *, base_url: str, context: bool = True) -> dict:
+    """The annotation as JSON-LD; without `@context` when embedded in a page that has one."""
+    data: dict = {"@context": ANNO_CONTEXT} if context else {}
+    data |= {
+        "id": annotation_iri(annotation.uuid, base_url=base_url),
+        "type": "Annotation",
+        "motivation": annotation.motivation,
+        "created": timestamp(annotation.created),
+        "modified": timestamp(annotation.modified),
+    }
+    if annotation.author is not None:
+        data["creator"] = {
+            "id": creator_iri(annotation.author),
+            "type": "Person",
+            "name": display_name_for(annotation.author),
+        }
+    bodies = []
+    if annotation.body:
+        bodies.append({"type": "TextualBody", "value": annotation.body, "format": MARKDOWN})
+    bodies += [
+        {"type": "TextualBody", "purpose": "tagging", "value": name}
+        for name in sorted((tag.name for tag in annotation.tags.all()), key=str.casefold)
+    ]
+    if bodies:
+        data["body"] = bodies
+    data["target"] = _target_as_w3c(annotation, base_url=base_url)
+    data[VISIBILITY] = annotation.visibility
+    if annotation.group_id:
+        data[GROUP] = annotation.group.slug
+    data[COLOUR] = annotation.colour
+    return data
+
+
+def _target_as_w3c(annotation: Annotation, *, base_url: str) -> dict | str:
+    if annotation.parent_id:
+        return annotation_iri(annotation.parent.uuid, base_url=base_url)
+    selector: dict = {
+        "type": "FragmentSelector",
+        "conformsTo": RFC3986,
+        "value": annotation.paragraph.public_id,
+    }
+    if annotation.has_selector:
+        selector["refinedBy"] = [
+            {
+                "type": "TextQuoteSelector",
+                "exact": annotation.quote_exact,
+                "prefix": annotation.quote_prefix,
+                "suffix": annotation.quote_suffix,
+            },
+            {
+                "type": "TextPositionSelector",
+                "start": annotation.position_start,
+                "end": annotation.position_end,
+            },
+        ]
+    return {"source": base_url + annotation.edition.get_absolute_url(), "selector": selector}
+
+
+def etag_of(data: dict) -> str:
+    """A strong entity tag of a representation's content (not of its formatting)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+# Incoming annotations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteSelector:
+    exact: str
+    prefix: str
+    suffix: str
+    path: str
+
+
+@dataclass(frozen=True)
+class PositionSelector:
+    start: int
+    end: int
+    path: str
+
+
+@dataclass(frozen=True)
+class W3CTarget:
+    """Either a passage of the edition (source, paragraph, refinements) or an annotation IRI."""
+
+    path: str
+    annotation_iri: str = ""
+    source: str = ""
+    paragraph_id: str = ""
+    quote: QuoteSelector | None = None
+    position: PositionSelector | None = None
+
+
+@dataclass(frozen=True)
+class W3CAnnotation:
+    target: W3CTarget
+    id: str | None = None
+    motivation: str | None = None
+    note: str | None = None
+    tags: list[str] = field(default_factory=list)
+    visibility: str | None = None
+    group: str | None = None
+    colour: str | None = None
+
+
+def w3c_parse(data: object) -> W3CAnnotation:
+    """Check the structure of an incoming annotation; nothing is looked up yet."""
+    if not isinstance(data, dict):
+        raise AnnotationError("request", "the JSON body must be an object")
+    _check_context(data.get("@context"))
+    _check_type(data.get("type"))
+    if "canonical" in data:
+        raise AnnotationError("canonical", "this server cannot keep a canonical IRI; leave it out")
+    if "body" in data and "bodyValue" in data:
+        raise AnnotationError("bodyValue", "send either body or bodyValue, not both")
+    note, tags = _bodies(data)
+    motivation = data.get("motivation")
+    if motivation is not None and motivation not in Annotation.Motivation.values:
+        raise AnnotationError(
+            "motivation", f"must be one of {', '.join(Annotation.Motivation.values)}"
+        )
+    if "id" in data and not isinstance(data["id"], str):
+        raise AnnotationError("id", "must be an IRI")
+    extensions = {}
+    for key in (VISIBILITY, GROUP, COLOUR):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise AnnotationError(key, "must be a string")
+        extensions[key] = value
+    return W3CAnnotation(
+        target=_target(data),
+        id=data.get("id"),
+        motivation=motivation,
+        note=note,
+        tags=tags,
+        visibility=extensions[VISIBILITY],
+        group=extensions[GROUP],
+        colour=extensions[COLOUR],
+    )
+
+
+def _check_context(context) -> None:
+    contexts = context if isinstance(context, list) else [context]
+    if ANNO_CONTEXT not in contexts:
+        raise AnnotationError("@context", f"must be (or include) {ANNO_CONTEXT}")
+
+
+def _check_type(kind) -> None:
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "Annotation" not in kinds:
+        raise AnnotationError("type", 'must be "Annotation"')
+
+
+def _items(value, path: str) -> list[tuple[str, object]]:
+    """A JSON-LD value that may be one item or a list, with the path of each item."""
+    if isinstance(value, list):
+        return [(f"{path}[{n}]", item) for n, item in enumerate(value)]
+    return [(path, value)]
+
+
+def _bodies(data: dict) -> tuple[str | None, list[str]]:
+    if "bodyValue" in data:
+        if not isinstance(data["bodyValue"], str):
+            raise AnnotationError("bodyValue", "must be text")
+        return data["bodyValue"], []
+    if data.get("body") is None:
+        return None, []
+    items = _items(data["body"], "body")
+    if len(items) > 1 + TAGS_MAX:
+        raise AnnotationError(
+            "body", f"at most {1 + TAGS_MAX} bodies: one note and {TAGS_MAX} tags"
+        )
+    note, tags = None, []
+    for path, body in items:
+        if isinstance(body, str):
+            raise AnnotationError(path, "a body must be a TextualBody with its value, not an IRI")
+        if not isinstance(body, dict):
+            raise AnnotationError(path, "must be a TextualBody object")
+        if body.get("type") != "TextualBody":
+            raise AnnotationError(f"{path}.type", 'only "TextualBody" bodies are supported')
+        value = body.get("value")
+        if not isinstance(value, str):
+            raise AnnotationError(f"{path}.value", "missing or not text")
+        if body.get("format") is not None and body["format"] not in BODY_FORMATS:
+            raise AnnotationError(
+                f"{path}.format",
+                f"must be {' or '.join(sorted(BODY_FORMATS))} (stored as Markdown)",
+            )
+        if "language" in body and not isinstance(body["language"], str):
+            raise AnnotationError(f"{path}.language", "must be a language tag")
+        purpose = body.get("purpose")
+        if purpose == "tagging":
+            tags.append(value)
+        elif purpose in NOTE_PURPOSES:
+            if note is not None:
+                raise AnnotationError(
+                    path, "only one body can be the note; tags have purpose tagging"
+                )
+            note = value
+        else:
+            raise AnnotationError(
+                f"{path}.purpose", "must be tagging (a tag) or commenting/describing (the note)"
+            )
+    return note, tags
+
+
+def _target(data: dict) -> W3CTarget:
+    if data.get("target") is None:
+        raise AnnotationError("target", "missing")
+    items = _items(data["target"], "target")
+    if len(items) != 1:
+        raise AnnotationError("target", "exactly one target: a passage or an annotation")
+    path, target = items[0]
+    if isinstance(target, str):
+        return W3CTarget(path=path, annotation_iri=target)
+    if not isinstance(target, dict):
+        raise AnnotationError(path, "must be an object with source and selector, or an IRI")
+    if "source" not in target and "selector" not in target and isinstance(target.get("id"), str):
+        return W3CTarget(path=path, annotation_iri=target["id"])
+    source = target.get("source")
+    if not isinstance(source, str):
+        raise AnnotationError(f"{path}.source", "missing: the URL of the edition")
+    selector = target.get("selector")
+    spath = f"{path}.selector"
+    if selector is None:
+        raise AnnotationError(spath, "missing: a FragmentSelector naming the paragraph (p12)")
+    if not isinstance(selector, dict):
+        raise AnnotationError(spath, "must be one FragmentSelector object")
+    if selector.get("type") != "FragmentSelector":
+        raise AnnotationError(
+            f"{spath}.type",
+            "must be FragmentSelector naming the paragraph, refined by TextQuoteSelector "
+            "and/or TextPositionSelector",
+        )
+    if selector.get("conformsTo") is not None and selector["conformsTo"] not in RFC3986_ALIASES:
+        raise AnnotationError(f"{spath}.conformsTo", f"must be {RFC3986}")
+    paragraph_id = selector.get("value")
+    if not isinstance(paragraph_id, str) or not re.fullmatch(PUBLIC_ID_REGEX, paragraph_id):
+        raise AnnotationError(f"{spath}.value", "must be a paragraph ID such as p12")
+    quote = position = None
+    refinements = selector.get("refinedBy")
+    items = [] if refinements is None else _items(refinements, f"{spath}.refinedBy")
+    if len(items) > 2:
+        raise AnnotationError(
+            f"{spath}.refinedBy", "at most a TextQuoteSelector and a TextPositionSelector"
+        )
+    for rpath, refinement in items:
+        if not isinstance(refinement, dict):
+            raise AnnotationError(rpath, "must be a selector object")
+        if "refinedBy" in refinement:
+            raise AnnotationError(f"{rpath}.refinedBy", "refinements cannot be refined further")
+        kind = refinement.get("type")
+        if kind == "TextQuoteSelector" and quote is None:
+            quote = _quote(refinement, rpath)
+        elif kind == "TextPositionSelector" and position is None:
+            position = _position(refinement, rpath)
+        elif kind in ("TextQuoteSelector", "TextPositionSelector"):
+            raise AnnotationError(rpath, f"a second {kind}")
+        else:
+            raise AnnotationError(
+                f"{rpath}.type", "must be TextQuoteSelector or TextPositionSelector"
+            )
+    return W3CTarget(
+        path=path, source=source, paragraph_id=paragraph_id, quote=quote, position=position
+    )
+
+
+def _quote(selector: dict, path: str) -> QuoteSelector:
+    exact = selector.get("exact")
+    if not isinstance(exact, str) or not exact:
+        raise AnnotationError(f"{path}.exact", "missing: the quoted text")
+    context = {}
+    for key in ("prefix", "suffix"):
+        value = selector.get(key, "")
+        if not isinstance(value, str):
+            raise AnnotationError(f"{path}.{key}", "must be text")
+        context[key] = value
+    return QuoteSelector(exact, context["prefix"], context["suffix"], path)
+
+
+def _position(selector: dict, path: str) -> PositionSelector:
+    numbers = {}
+    for key in ("start", "end"):
+        value = selector.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise AnnotationError(f"{path}.{key}", "must be a non-negative integer")
+        numbers[key] = value
+    if numbers["start"] >= numbers["end"]:
+        raise AnnotationError(f"{path}.end", "must be greater than start")
+    return PositionSelector(numbers["start"], numbers["end"], path)
+
+
+# Resolving against the database --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnotationInput:
+    """What `annotation_create` takes, resolved from a W3C annotation."""
+
+    motivation: str
+    body: str
+    tags: list[str]
+    paragraph: Paragraph | None = None
+    selector: TextSelector | None = None
+    parent: Annotation | None = None
+    visibility: str | None = None
+    group: Group | None = None
+    colour: str | None = None
+
+
+def annotation_input(parsed: W3CAnnotation, *, user, base_url: str) -> AnnotationInput:
+    """Look up what the annotation names: the edition and paragraph, or the annotation it
+    answers (only one the user may see), and the group (only one the user belongs to)."""
+    target = parsed.target
+    paragraph = selector = parent = None
+    if target.annotation_iri:
+        parent = annotation_for_iri(target.annotation_iri, user=user, base_url=base_url)
+        if parent is None:
+            raise AnnotationError(target.path, "is not an annotation of this server you can see")
+    else:
+        edition = edition_for_url(target.source, base_url=base_url)
+        if edition is None:
+            raise AnnotationError(
+                f"{target.path}.source", "is not the URL of an edition on this server"
+            )
+        paragraph = edition.paragraphs.filter(public_id=target.paragraph_id).first()
+        if paragraph is None:
+            raise AnnotationError(
+                f"{target.path}.selector.value",
+                f"no paragraph {target.paragraph_id} in edition {edition.slug}",
+            )
+        selector = text_selector(paragraph, target)
+    group = None
+    if parsed.group:
+        group = Group.objects.filter(slug=parsed.group, members=user).first()
+        if group is None:
+            raise AnnotationError(GROUP, f"you are not a member of a group {parsed.group!r}")
+    if parsed.motivation:
+        motivation = parsed.motivation
+    elif parent is not None:
+        motivation = Annotation.Motivation.REPLYING
+    elif parsed.note and parsed.note.strip():
+        motivation = Annotation.Motivation.COMMENTING
+    else:
+        motivation = Annotation.Motivation.HIGHLIGHTING
+    return AnnotationInput(
+        motivation=motivation,
+        body=parsed.note or "",
+        tags=parsed.tags,
+        paragraph=paragraph,
+        selector=selector,
+        parent=parent,
+        visibility=parsed.visibility,
+        group=group,
+        colour=parsed.colour,
+    )
+
+
+def text_selector(paragraph: Paragraph, target: W3CTarget) -> TextSelector | None:
+    """The passage as the services take it. A quote alone is found in the paragraph (it must
+    occur exactly once where its prefix and suffix fit); a position alone takes its text."""
+    quote, position = target.quote, target.position
+    if quote is None and position is None:
+        return None
+    if quote is not None and position is not None:
+        return TextSelector(position.start, position.end, quote.exact, quote.prefix, quote.suffix)
+    text = paragraph.text
+    if position is not None:
+        if position.end > len(text):
+            raise AnnotationError(
+                f"{position.path}.end",
+                f"is beyond the end of {paragraph.public_id} ({len(text)} characters)",
+            )
+        return TextSelector(position.start, position.end, text[position.start : position.end])
+    starts = [
+        at
+        for at in _occurrences(text, quote.exact)
+        if text[:at].endswith(quote.prefix)
+        and text[at + len(quote.exact) :].startswith(quote.suffix)
+    ]
+    if not starts:
+        raise AnnotationError(
+            f"{quote.path}.exact",
+            f"does not occur in {paragraph.public_id} with this prefix and suffix",
+        )
+    if len(starts) > 1:
+        raise AnnotationError(
+            f"{quote.path}.exact",
+            f"occurs {len(starts)} times in {paragraph.public_id}; add a prefix, a suffix or a "
+            "TextPositionSelector",
+        )
+    start = starts[0]
+    return TextSelector(start, start + len(quote.exact), quote.exact, quote.prefix, quote.suffix)
+
+
+def _occurrences(text: str, exact: str) -> list[int]:
+    found, at = [], text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
+
+
+def _local_path(url: str, *, base_url: str) -> str | None:
+    """The path of a URL on this server (http and https count as the same), else None."""
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower():
+        return None
+    return parts.path
+
+
+def _resolve(url: str, *, base_url: str):
+    path = _local_path(url, base_url=base_url)
+    if path is None:
+        return None
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def edition_for_url(url: str, *, base_url: str) -> Edition | None:
+    match = _resolve(url, base_url=base_url)
+    if match is None or match.view_name != "edition:edition-detail":
+        return None
+    return Edition.objects.filter(slug=match.kwargs["slug"]).first()
+
+
+ANNOTATION_VIEWS = {"annotations:w3c-annotation", "annotations:annotation-detail"}
+
+
+def annotation_for_iri(iri: str, *, user, base_url: str) -> Annotation | None:
+    """The annotation an IRI names (its protocol IRI or its page), if the user may see it."""
+    match = _resolve(iri, base_url=base_url)
+    if match is None or match.view_name not in ANNOTATION_VIEWS:
+        return None
+    return selectors.annotation_get(user, match.kwargs["uuid"])
+
+
+def same_target(annotation: Annotation, given: AnnotationInput) -> bool:
+    """Whether a replacement names what the annotation already targets (the passage by its
+    position and quote; prefix and suffix are context, not identity)."""
+    if annotation.parent_id or given.parent is not None:
+        return given.parent is not None and given.parent.pk == annotation.parent_id
+    if given.paragraph is None or given.paragraph.pk != annotation.paragraph_id:
+        return False
+    if given.selector is None or not annotation.has_selector:
+        return given.selector is None and not annotation.has_selector
+    return (given.selector.start, given.selector.end, given.selector.exact) == (
+        annotation.position_start,
+        annotation.position_end,
+        annotation.quote_exact,
+    )
+
+
+SERVICE_FIELDS = {
+    "paragraph": "{target}.selector.value",
+    "reply_to": "{target}",
+    "tags": "body",
+    "visibility": VISIBILITY,
+    "group": GROUP,
+    "colour": COLOUR,
+}
+
+
+def service_error(error: AnnotationError, parsed: W3CAnnotation) -> AnnotationError:
+    """A service's error with its field named as the W3C JSON path the client sent."""
+    target = parsed.target
+    quote = target.quote.path if target.quote else ""
+    position = target.position.path if target.position else ""
+    selector_fields = {
+        "selector": position or quote or f"{target.path}.selector",
+        "selector.exact": f"{quote}.exact" if quote else position,
+        "selector.prefix": f"{quote}.prefix",
+        "selector.suffix": f"{quote}.suffix",
+    }
+    if error.field in selector_fields:
+        return AnnotationError(selector_fields[error.field], error.message)
+    template = SERVICE_FIELDS.get(error.field)
+    if template is None:
+        return error
+    return AnnotationError(template.format(target=target.path), error.message)
