@@ -11,16 +11,20 @@ Extensions, outside the W3C model (clients ignore what they do not know):
     "edition:visibility"   private | group | public
     "edition:group"        the group's slug (only with group visibility)
     "edition:colour"       the highlight colour
-The keys are compact IRIs in an `edition:` namespace that no context document defines, so
-`@context` stays exactly the Web Annotation context that strict clients compare against.
+No context document defines the `edition:` prefix, so JSON-LD reads the keys as absolute IRIs
+in that scheme; `@context` stays exactly the Web Annotation context that strict clients compare
+against.
 
 The creator's `id` is `urn:uuid:<uuid5 of the user's primary key>`: stable when a username or
 display name changes and whatever host name the site is reached by, and it carries neither an
 e-mail address nor a username. `name` is the display name.
 
-In (`w3c_parse`, then `annotation_input`): strict. What cannot be stored faithfully is refused
-with an `AnnotationError` whose field is the JSON path of the problem
-("target.selector.refinedBy[0].exact"), never silently dropped or guessed.
+In (`w3c_parse`, then `annotation_input`): strict. What the edition cannot store faithfully
+(other selectors or body types, a `canonical` IRI, a passage that is not in the paragraph) is
+refused with an `AnnotationError` whose field is the JSON path of the problem
+("target.selector.refinedBy[0].exact"), never dropped or guessed. What the server sets (`id`,
+`created`, `modified`, `creator`) and properties it does not know are ignored, as the model asks;
+so is a body's `language`, which is not recorded.
 """
 
 import hashlib

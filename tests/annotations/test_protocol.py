@@ -569,6 +569,17 @@ def test_annotation_head_options_and_if_none_match(client, public):
     assert client.get(path(public), headers={"If-None-Match": got["ETag"]}).status_code == 304
 
 
+def test_options_answers_alike_for_every_annotation_as_a_cors_preflight(client, people, p2):
+    # A preflight carries no credentials, so it cannot tell a private annotation from none.
+    private = note(people["ann"], p2, visibility="private")
+    known, unknown = client.options(path(private)), client.options(f"{CONTAINER}{uuid.uuid4()}/")
+    assert known.status_code == unknown.status_code == 200
+    assert known["Allow"] == unknown["Allow"]
+    assert known["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in known
+    assert "If-Match" in known["Access-Control-Allow-Headers"]
+
+
 def test_an_unknown_annotation_is_404(client, edition):
     response = client.get(f"{CONTAINER}{uuid.uuid4()}/")
     assert response.status_code == 404
