@@ -269,3 +269,20 @@ def test_notes_tagged_before_the_vocabulary_bound_keep_their_tags_through_other_
     assert list(annotation.tags.names()) == ["Frei"]
     with pytest.raises(AnnotationError, match=ALLOWED):
         annotation_update(user=student, annotation=annotation, tags=["Frei", "Neu"])
+
+
+def test_the_plain_form_shows_the_refusal_on_its_tags_field(client, course, binding, student, p2):
+    client.force_login(student)
+    response = client.post(
+        "/annotations/new/?edition=test-interview&paragraph=p2",
+        {
+            "motivation": "commenting",
+            "body": "Ohne Skript.",
+            "tags": "These, Frei",
+            "visibility": "group",
+            "group": course.group.slug,
+        },
+    )
+    assert response.status_code == 200
+    assert "not “Frei”; " + ALLOWED in text(response)
+    assert not Annotation.objects.exists()
