@@ -55,7 +55,7 @@ def test_progress_in_the_banner_counts_work_shared_with_the_course(student, assi
         user=student, paragraph=p2, motivation="commenting", body="Privat", visibility="private"
     )
     html = _client(student).get(f"/test-interview/?assignment={assignment.pk}").content.decode()
-    assert "You so far: 1 annotations, 0 replies (in progress)." in html
+    assert "You so far: 1 annotation, 0 replies (in progress)." in html
 
 
 def test_assignment_of_a_course_the_reader_is_not_in_is_ignored(outsider, assignment):

@@ -192,7 +192,7 @@ def test_instructor_assigns_p12_to_p19_and_sees_the_student_done(
 
     student_page.reload()
     banner = student_page.locator(".reading-assignment")
-    expect(banner).to_contain_text("You so far: 2 annotations, 1 replies (done).")
+    expect(banner).to_contain_text("You so far: 2 annotations, 1 reply (done).")
     banner.evaluate(
         "element => window.scrollTo({top: element.getBoundingClientRect().top + scrollY - 16, "
         "behavior: 'instant'})"
