@@ -89,6 +89,16 @@ class Annotation(models.Model):
     created = models.DateTimeField()
     modified = models.DateTimeField()
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Moderation: an instructor of the course the annotation is shared with hid it, saying why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotations_hidden",
+    )
+    hidden_reason = models.CharField(max_length=500, blank=True)
 
     tags = TaggableManager(through=TaggedAnnotation, blank=True)
 
@@ -121,7 +131,9 @@ class Annotation(models.Model):
 
     @property
     def is_deleted(self) -> bool:
-        return self.deleted_at is not None
+        """Only a placeholder is left: its author deleted it, or an instructor hid it from this
+        viewer (`hidden_from_viewer`, computed by `annotations_visible_to`)."""
+        return self.deleted_at is not None or getattr(self, "hidden_from_viewer", False)
 
     @property
     def has_selector(self) -> bool:

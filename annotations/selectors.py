@@ -1,27 +1,45 @@
 """Reads of annotations. Visibility is applied in the query, never in Python afterwards."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from taggit.models import Tag
 
 from annotations.anchoring import anchor_annotation
-from annotations.models import Annotation
+from annotations.models import Annotation, Group
 
 
 def annotations_visible_to(user) -> QuerySet[Annotation]:
     """Public ones, the user's own, and those of the user's groups; deleted ones only as
-    placeholders in a thread that still has live replies."""
+    placeholders in a thread that still has live replies.
+
+    One that an instructor hid is shown in full only to its author and to the instructors of
+    the course owning its group. To everyone else it is like a deleted one: gone, or a
+    placeholder if it has replies they see (`hidden_from_viewer`, which makes `is_deleted`
+    true). One query: who moderates is a subquery.
+    """
     visible = Q(visibility=Annotation.Visibility.PUBLIC)
+    hidden_from_viewer = Q(hidden_at__isnull=False)
     if user.is_authenticated:
         visible |= Q(author_id=user.pk) | Q(
             visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
         )
-    live_replies = Annotation.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+        # A course owns its group (`group.course`); its instructors moderate it. The role is
+        # `courses.Membership.Role.INSTRUCTOR`, named here so that this app imports no course.
+        moderated = Group.objects.filter(
+            course__memberships__user_id=user.pk, course__memberships__role="instructor"
+        )
+        hidden_from_viewer &= ~Q(author_id=user.pk) & ~Q(group__in=moderated)
+    live_replies = Annotation.objects.filter(
+        ~hidden_from_viewer, parent=OuterRef("pk"), deleted_at__isnull=True
+    )
     return (
         Annotation.objects.filter(visible)
-        .annotate(has_live_replies=Exists(live_replies))
-        .filter(Q(deleted_at__isnull=True) | Q(has_live_replies=True))
+        .annotate(
+            has_live_replies=Exists(live_replies),
+            hidden_from_viewer=ExpressionWrapper(hidden_from_viewer, output_field=BooleanField()),
+        )
+        .filter(Q(deleted_at__isnull=True, hidden_from_viewer=False) | Q(has_live_replies=True))
         .select_related("author__profile", "paragraph", "edition", "parent", "group")
         .prefetch_related("tags")
     )
@@ -103,7 +121,7 @@ def _reading_order(thread: Annotation) -> tuple:
 def annotation_facets(user, edition) -> dict[str, list]:
     """The tags and authors a reader can filter the edition's threads by (visible ones only)."""
     visible = annotations_visible_to(user).filter(
-        edition=edition, root__isnull=True, deleted_at__isnull=True
+        edition=edition, root__isnull=True, deleted_at__isnull=True, hidden_from_viewer=False
     )
     tags = (
         Tag.objects.filter(annotations_taggedannotation_items__content_object__in=visible)
@@ -132,8 +150,9 @@ def thread_for_reading(user, root: Annotation) -> Annotation | None:
     return thread
 
 
-# Tag pages, "My annotations" and tag suggestions. Deleted annotations are left out of all of
-# them: a placeholder keeps a thread readable but carries nothing worth finding by tag.
+# Tag pages, "My annotations" and tag suggestions. Deleted annotations, and those hidden from
+# the viewer, are left out of all of them: a placeholder keeps a thread readable but carries
+# nothing worth finding by tag.
 
 LIST_JOINS = ("paragraph__edition", "root__paragraph__edition")
 
@@ -144,7 +163,7 @@ def annotations_tagged(user, tag_slug: str) -> QuerySet[Annotation]:
     item."""
     return (
         annotation_list(user, tag=tag_slug)
-        .filter(deleted_at__isnull=True)
+        .filter(deleted_at__isnull=True, hidden_from_viewer=False)
         .select_related(*LIST_JOINS)
         .order_by("-created", "-id")
     )
@@ -156,7 +175,7 @@ def annotations_of_reader(user, *, tag: str | None = None) -> QuerySet[Annotatio
     then creation. A reply sorts with its thread's passage; whole-paragraph notes come first."""
     return (
         annotation_list(user, tag=tag, scope="mine")
-        .filter(deleted_at__isnull=True)
+        .filter(deleted_at__isnull=True, hidden_from_viewer=False)
         .select_related(*LIST_JOINS)
         .order_by(
             "edition__slug",
@@ -171,7 +190,11 @@ def annotations_of_reader(user, *, tag: str | None = None) -> QuerySet[Annotatio
 def tags_visible_to(user) -> QuerySet[Tag]:
     """Tags of live annotations the user may see, each with `annotation_count`. Counted in SQL
     over the visible rows only, so a private note neither reveals its tag nor adds to a count."""
-    visible = annotations_visible_to(user).filter(deleted_at__isnull=True).values("pk")
+    visible = (
+        annotations_visible_to(user)
+        .filter(deleted_at__isnull=True, hidden_from_viewer=False)
+        .values("pk")
+    )
     return Tag.objects.filter(
         annotations_taggedannotation_items__content_object__in=visible
     ).annotate(

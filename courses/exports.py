@@ -92,8 +92,8 @@ def students_csv(assignment: Assignment, students: Iterable[Membership]) -> str:
 
 def annotations_csv(annotations: Iterable[Annotation], *, base_url: str) -> str:
     """A row per annotation or reply, from `courses.selectors.assignment_work`. A reply names
-    its thread's paragraph and links to what it answers; `base_url` (scheme and host) makes
-    the links absolute."""
+    its thread's paragraph and links to what it answers; one an instructor hid gives the
+    reason. `base_url` (scheme and host) makes the links absolute."""
     header = [
         _("author"),
         _("author name"),
@@ -107,6 +107,7 @@ def annotations_csv(annotations: Iterable[Annotation], *, base_url: str) -> str:
         _("modified"),
         _("permalink"),
         _("reply to"),
+        _("hidden by an instructor"),
     ]
     rows = (
         [
@@ -122,6 +123,7 @@ def annotations_csv(annotations: Iterable[Annotation], *, base_url: str) -> str:
             annotation.modified,
             base_url + annotation.get_absolute_url(),
             base_url + annotation.parent.get_absolute_url() if annotation.parent_id else "",
+            annotation.hidden_reason if annotation.hidden_at else "",
         ]
         for annotation in annotations
     )

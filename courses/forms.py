@@ -49,6 +49,18 @@ class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
 
 
+class HideForm(forms.Form):
+    """Why an instructor hides an annotation; its author reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason for hiding"),
+        max_length=500,
+        help_text=_(
+            "Its author sees this; nobody else but the course's instructors sees the note."
+        ),
+    )
+
+
 class VocabularyForm(forms.Form):
     """One tag per line; the service checks each line against the rules for tags."""
 

@@ -274,6 +274,16 @@ def course_annotations(
     ).order_by("edition__slug", *READING_ORDER)
 
 
+def course_annotation_get(user: AbstractBaseUser, course: Course, uuid) -> Annotation | None:
+    """An annotation or reply shared with the course's group, the ones its instructors
+    moderate; None for anything else."""
+    return (
+        course_annotations(user, course)
+        .filter(uuid=uuid, visibility=Annotation.Visibility.GROUP, group=course.group_id)
+        .first()
+    )
+
+
 def student_assignments(
     student: AbstractBaseUser, course: Course, *, now: datetime | None = None
 ) -> list[Assignment]:

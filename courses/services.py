@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
-from annotations.models import Group
+from annotations.models import Annotation, Group
 from annotations.rendering import render_markdown
 from annotations.services import AnnotationError, tags_normalise
 from courses.join_codes import join_code_normalise, join_code_random
@@ -390,3 +390,54 @@ def assignment_update(
         min_annotations=min_annotations,
         min_replies=min_replies,
     )
+
+
+# Moderation
+
+HIDDEN_REASON_MAX_LENGTH = Annotation._meta.get_field("hidden_reason").max_length
+
+
+def _check_moderator(user: AbstractBaseUser, annotation: Annotation) -> None:
+    """Instructors moderate what is shared with their course (its group), nothing else: not a
+    public note, whose audience is not the course's to decide, and not a private one."""
+    course = (
+        Course.objects.filter(group_id=annotation.group_id).first()
+        if annotation.visibility == Annotation.Visibility.GROUP
+        else None
+    )
+    if course is None:
+        raise PermissionDenied(
+            "Only what is shared with a course can be hidden by its instructors."
+        )
+    _check_course_instructor(course, user)
+
+
+@transaction.atomic
+def annotation_hide(*, user: AbstractBaseUser, annotation: Annotation, reason: str) -> Annotation:
+    """Hide an annotation or reply from everyone but its author and the course's instructors
+    (`annotations_visible_to` applies it); its author sees the reason. Hiding a hidden one again
+    gives it the new reason."""
+    _check_moderator(user, annotation)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why you hide it: its author will read this."})
+    if len(reason) > HIDDEN_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"At most {HIDDEN_REASON_MAX_LENGTH} characters ({len(reason)} given)."}
+        )
+    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    if locked.deleted_at is not None:
+        raise ValidationError({"reason": "Its author deleted it already."})
+    locked.hidden_at, locked.hidden_by, locked.hidden_reason = timezone.now(), user, reason
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return locked
+
+
+@transaction.atomic
+def annotation_unhide(*, user: AbstractBaseUser, annotation: Annotation) -> Annotation:
+    """Show a hidden annotation again to everyone who may see it."""
+    _check_moderator(user, annotation)
+    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    locked.hidden_at, locked.hidden_by, locked.hidden_reason = None, None, ""
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return locked

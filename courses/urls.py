@@ -20,6 +20,17 @@ urlpatterns = [
         views.student_detail,
         name="student-detail",
     ),
+    path("courses/<slug:slug>/annotations/", views.course_annotations, name="course-annotations"),
+    path(
+        "courses/<slug:slug>/annotations/<uuid:uuid>/hide/",
+        views.annotation_hide,
+        name="annotation-hide",
+    ),
+    path(
+        "courses/<slug:slug>/annotations/<uuid:uuid>/show/",
+        views.annotation_unhide,
+        name="annotation-unhide",
+    ),
     path("courses/<slug:slug>/assignments/new/", views.assignment_new, name="assignment-new"),
     path(
         "courses/<slug:slug>/assignments/<int:pk>/",

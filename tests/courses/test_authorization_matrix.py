@@ -212,6 +212,10 @@ def assignment(side: Side) -> dict:
     return {"slug": side.course.slug, "pk": side.assignment.pk}
 
 
+def course_annotation(side: Side) -> dict:
+    return {"slug": side.course.slug, "uuid": side.annotation.uuid}
+
+
 # Read pages do not look at the method: a POST gets what a GET gets and changes nothing.
 MATRIX = {
     "course-list": Row(lambda side: {}, anyone_logged_in(200), anyone_logged_in(200)),
@@ -254,6 +258,14 @@ MATRIX = {
         instructors_only(200),
         instructors_only(200),
     ),
+    "course-annotations": Row(slug, instructors_only(200), instructors_only(200)),
+    "annotation-hide": Row(
+        course_annotation,
+        instructors_only(200),
+        instructors_only(),
+        data=lambda side: {"reason": "Nicht zum Thema."},
+    ),
+    "annotation-unhide": Row(course_annotation, post_only(), instructors_only()),
     "assignment-new": Row(
         slug,
         instructors_only(200),

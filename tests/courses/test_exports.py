@@ -200,6 +200,7 @@ def test_annotations_csv_has_every_field_in_reading_order(client, assignment, co
         "modified",
         "permalink",
         "reply to",
+        "hidden by an instructor",
     ]
     base = "http://testserver/annotations/"
     assert [row["permalink"] for row in rows] == [
@@ -229,6 +230,7 @@ def test_annotations_csv_has_every_field_in_reading_order(client, assignment, co
         "modified": "",
         "permalink": f"{base}{answer.uuid}/",
         "reply to": f"{base}{quoted.uuid}/",
+        "hidden by an instructor": "",
     }
 
 
