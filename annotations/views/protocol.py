@@ -8,10 +8,11 @@ GET HEAD OPTIONS POST         /annotations/w3c/              the container
 GET HEAD OPTIONS PUT DELETE   /annotations/w3c/<uuid>/       one annotation
 
 Authentication: `Authorization: Bearer <token>` (no CSRF), or the session (with CSRF on writes).
-The container lists what the user may see on the page (deleted annotations are gone from it);
-an annotation the user may not see is 404, a deleted one 410 where the page still shows its
-placeholder. PUT needs `If-Match`; DELETE checks it when sent. Errors are
-`{"error": {"field", "message"}}`, the field a JSON path into the request where that helps.
+The container lists what the user may see on the page (deleted annotations, and those an
+instructor hid from this reader, are gone from it); an annotation the user may not see is 404, a
+deleted or hidden one 410 where the page still shows its placeholder. PUT needs `If-Match`;
+DELETE checks it when sent. Errors are `{"error": {"field", "message"}}`, the field a JSON path
+into the request where that helps.
 """
 
 import json
@@ -289,8 +290,10 @@ class _Listing:
     def __init__(self, request: HttpRequest, edition: Edition | None):
         self.edition = edition
         self.base_url = _base_url(request)
+        # Placeholders (deleted, or hidden from this reader by an instructor) keep a thread
+        # readable on the page; the container holds none, as the protocol asks of deleted ones.
         self.annotations = selectors.annotation_list(request.user, edition=edition).filter(
-            deleted_at__isnull=True
+            deleted_at__isnull=True, hidden_from_viewer=False
         )
         self.total = self.annotations.count()
         self.last = max(0, math.ceil(self.total / PAGE_SIZE) - 1)

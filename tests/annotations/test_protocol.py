@@ -14,7 +14,9 @@ from annotations import services
 from annotations.models import Annotation, AnnotationRevision
 from annotations.services import TextSelector
 from annotations.views import protocol
+from courses.services import annotation_hide, course_create, course_join
 from tests import factories
+from tests.courses.conftest import make_instructor
 
 CONTAINER = "/annotations/w3c/"
 BASE = "http://testserver"
@@ -667,6 +669,38 @@ def test_a_deleted_annotation_with_replies_is_gone(ben, people, spread):
     assert response.status_code == 410
     total, ids = listed(ben)
     assert iri(parent) not in ids and total == 2  # the public note and ben's reply
+
+
+@pytest.fixture
+def moderated(edition):
+    """stu's note to the course, answered by cleo, hidden by the instructor ines."""
+    ines = make_instructor("ines")
+    course = course_create(user=ines, title="Bildtheorie")
+    stu, cleo = factories.make_user("stu"), factories.make_user("cleo")
+    for user in (stu, cleo):
+        course_join(user=user, code=course.join_code)
+    hidden = note(
+        stu, edition.paragraphs.get(public_id="p2"), visibility="group", group=course.group
+    )
+    hidden = services.annotation_update(user=stu, annotation=hidden, body="Verborgen")
+    answer = services.annotation_create(user=cleo, parent=hidden, motivation="replying", body="Ja")
+    annotation_hide(user=ines, annotation=hidden, reason="Nicht zum Thema.")
+    clients = {}
+    for user in (ines, stu, cleo):
+        clients[user.username] = Client()
+        clients[user.username].force_login(user)
+    return {"hidden": hidden, "answer": answer, **clients}
+
+
+def test_an_annotation_an_instructor_hid_is_gone_for_other_readers(moderated):
+    hidden, cleo = moderated["hidden"], moderated["cleo"]
+    assert listed(cleo) == (1, {iri(moderated["answer"])})
+    assert "Verborgen" not in cleo.get(CONTAINER).content.decode()
+    assert cleo.get(path(hidden)).status_code == 410  # the reply keeps a placeholder
+    for reader in ("stu", "ines"):
+        total, ids = listed(moderated[reader])
+        assert total == 2 and iri(hidden) in ids
+        assert moderated[reader].get(path(hidden)).json()["body"][0]["value"] == "Verborgen"
 
 
 # Replacement with If-Match ------------------------------------------------------------------------
