@@ -54,7 +54,11 @@ export function createApi(config) {
     update: (id, data) => request("PATCH", itemUrl(id), data),
     remove: (id) => request("DELETE", itemUrl(id)),
     preview: (body) => request("POST", config.api.preview, { body }),
-    tags: (q) => request("GET", `${config.api.tags}?q=${encodeURIComponent(q)}`),
+    tags: (q, group) =>
+      request(
+        "GET",
+        `${config.api.tags}?q=${encodeURIComponent(q)}${group ? `&group=${encodeURIComponent(group)}` : ""}`,
+      ),
     thread: (id) => fragment(config.api.thread.replace("{id}", id)),
   };
 }

@@ -71,7 +71,9 @@ export function createEditor(dialog, { api, config }) {
     clearTimeout(suggestTimer);
     suggestTimer = setTimeout(async () => {
       try {
-        const { items } = await api.tags(tagInput.value.trim());
+        // A course's vocabulary comes first when the note goes to that course.
+        const [visibility, group] = field("visibility").value.split(":");
+        const { items } = await api.tags(tagInput.value.trim(), visibility === "group" ? group : null);
         suggestions.replaceChildren(
           ...items
             .filter((item) => !tags.some((t) => t.toLowerCase() === item.name.toLowerCase()))
