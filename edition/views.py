@@ -3,6 +3,7 @@ TEI), and the edition's citation record as BibTeX, RIS and CSL-JSON downloads.""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from annotations.forms import ReadingFilterForm
@@ -78,7 +79,10 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "heat_course": heat_course,
         **_metadata_context(request, edition),
     }
-    return render(request, "edition/edition_detail.html", context)
+    response = render(request, "edition/edition_detail.html", context)
+    container = request.build_absolute_uri(reverse("annotations:w3c-container"))
+    response["Link"] = f'<{container}>; rel="http://www.w3.org/ns/oa#annotationService"'
+    return response
 
 
 def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:

@@ -147,3 +147,10 @@ def test_deleted_thread_with_replies_stays_as_placeholder_fragment(people, p2):
     html = _client().get(f"/annotations/{root.uuid}/thread/").content.decode()
     assert "Deleted annotation" in html and "Bleibt" in html and "Weg damit" not in html
     assert "data-deleted" in html and "data-start" not in html
+
+
+def test_edition_page_announces_the_annotation_service_in_a_link_header(edition):
+    response = Client().get("/test-interview/")
+    assert response["Link"] == (
+        '<http://testserver/annotations/w3c/>; rel="http://www.w3.org/ns/oa#annotationService"'
+    )
