@@ -4,6 +4,13 @@ DATABASE_URL  SQLite file db.sqlite3 by default; postgres://… for PostgreSQL (
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         off unless set to 1/true/yes.
 ALLOWED_HOSTS comma-separated; localhost only by default.
+CACHE_URL     redis://host:port/db for the cache shared by all app servers (REDIS_URL is read
+              when CACHE_URL is unset); without either, each process has a local-memory cache.
+SECURE_SSL_REDIRECT  on when DEBUG is off; 0 only where no TLS proxy is in front (the benchmark
+              on 127.0.0.1). HSTS and secure cookies stay on.
+
+Nothing that several app servers must share lives in process memory: sessions are in the
+database, the cache is Redis when configured.
 """
 
 import os
@@ -50,6 +57,7 @@ INSTALLED_APPS = [
     "edition",
     "annotations",
     "courses",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +99,19 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url: str) -> dict:
+    """Django's built-in Redis cache for redis:// and rediss:// URLs; no other kind is read."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {url!r}.")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
