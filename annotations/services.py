@@ -22,6 +22,7 @@ from annotations.models import (
 from annotations.rendering import render_markdown
 from annotations.vocabulary import TagVocabulary, group_vocabulary
 from edition.models import Paragraph
+from search.services import search_index_update
 
 QUOTE_CONTEXT = 32
 
@@ -230,6 +231,7 @@ def annotation_create(
         annotation.save()
         if tags:
             annotation.tags.set(tags)
+        search_index_update(annotation)
     return annotation
 
 
@@ -292,6 +294,7 @@ def annotation_update(
             locked.tags.set(new_tags)
         if not is_reply and audience_changes:
             locked.thread.update(visibility=new_visibility, group=new_group)
+        search_index_update(locked)
     return locked
 
 
@@ -302,4 +305,5 @@ def annotation_delete(*, user, annotation: Annotation) -> Annotation:
     if not annotation.is_deleted:
         annotation.deleted_at = timezone.now()
         annotation.save(update_fields=["deleted_at"])
+        search_index_update(annotation)
     return annotation

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "edition",
     "annotations",
     "courses",
+    "search",
     "bench",
 ]
 

@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("annotations.urls")),
     path("", include("courses.urls")),
+    path("", include("search.urls")),
     path("", include("edition.urls")),
 ]

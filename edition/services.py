@@ -22,6 +22,7 @@ from edition.models import (
     Turn,
 )
 from edition.source import EditionSource, EditionSourceError
+from search.services import search_index_edition
 
 
 @dataclass
@@ -72,6 +73,7 @@ def edition_import(*, source: EditionSource, now: datetime | None = None) -> Imp
         _delete_unused_speakers(edition, source, report)
         matter = _sync_matter(edition, source, report)
         _sync_emendations(edition, source, paragraphs, matter, report)
+        search_index_edition(edition)
         if report.changed:
             edition.imported_at = now
             edition.source_sha256 = source.sha256
