@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from annotations.models import Annotation
 from annotations.selectors import annotations_visible_to
@@ -60,11 +60,11 @@ def _findable_annotations(user) -> QuerySet[Annotation]:
 
 
 def _searchable_entries(user) -> QuerySet[SearchEntry]:
-    visible = _findable_annotations(user)
-    return SearchEntry.objects.filter(
-        Q(annotation__isnull=True, paragraph__status=Paragraph.Status.PUBLISHED)
-        | Q(annotation__in=visible)
-    )
+    """The text (the index holds published paragraphs only) and the annotations the user may
+    see. Visibility is asked of each matching row (EXISTS with the selector's rules), not of
+    every annotation there is."""
+    visible = _findable_annotations(user).filter(pk=OuterRef("annotation_id"))
+    return SearchEntry.objects.filter(Q(annotation__isnull=True) | Exists(visible))
 
 
 def _filtered(entries: QuerySet[SearchEntry], filters: SearchFilters) -> QuerySet[SearchEntry]:
@@ -98,25 +98,42 @@ def _filtered(entries: QuerySet[SearchEntry], filters: SearchFilters) -> QuerySe
     return entries
 
 
-def search_entries(
-    user, query: ParsedQuery, filters: SearchFilters | None = None
-) -> QuerySet[SearchEntry]:
-    """Paragraphs and annotations the user may see that match, best first; each row joins what
-    its result shows. Pass a page of them through `with_snippets` before showing it."""
-    engine = backend()
+def _matching(user, query: ParsedQuery, filters: SearchFilters | None) -> QuerySet[SearchEntry]:
     entries = _filtered(_searchable_entries(user), filters or SearchFilters())
-    return (
-        engine.with_snippets(engine.matching(entries, query), query)
-        .select_related("edition", "paragraph", "annotation__author__profile", "annotation__group")
-        .order_by("-rank", "paragraph__position", "annotation__created", "pk")
+    return backend().matching(entries, query)
+
+
+def search_count(
+    user, query: ParsedQuery, filters: SearchFilters | None = None, *, limit: int
+) -> int:
+    """How many results there are, counting no further than `limit`: past that the exact
+    number would cost a pass over every match, and no reader pages that far."""
+    return _matching(user, query, filters).order_by().values("pk")[:limit].count()
+
+
+def search_entries(user, query: ParsedQuery, filters: SearchFilters | None = None) -> QuerySet[int]:
+    """The ids of the paragraphs and annotations the user may see that match, best first.
+
+    Only ids: ranking needs every match, and joining what a result shows (author, paragraph,
+    snippets) for every match would cost more than fetching a page of them by id afterwards
+    with `search_results`."""
+    return _matching(user, query, filters).order_by("-rank", "pk").values_list("pk", flat=True)
+
+
+def search_results(entry_ids: Iterable[int], query: ParsedQuery) -> list[SearchEntry]:
+    """The entries with these ids (a page of `search_entries`) in the same order, each joined
+    with what its result shows and given `quote_html` and `body_html`: escaped text around the
+    matches, every matching word in <mark>. One query."""
+    ids = list(entry_ids)
+    if not ids:
+        return []
+    engine = backend()
+    rows = engine.with_snippets(SearchEntry.objects.filter(pk__in=ids), query).select_related(
+        "edition", "paragraph", "annotation__author__profile", "annotation__group"
     )
-
-
-def with_snippets(entries: Iterable[SearchEntry], query: ParsedQuery) -> list[SearchEntry]:
-    """The entries, each with `quote_html` and `body_html`: escaped text around the matches,
-    every matching word in <mark>."""
-    entries = list(entries)
-    backend().add_snippets(entries, query)
+    by_pk = {row.pk: row for row in rows}
+    entries = [by_pk[pk] for pk in ids if pk in by_pk]
+    engine.add_snippets(entries, query)
     return entries
 
 

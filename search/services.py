@@ -42,43 +42,51 @@ def _delete_entries(entries) -> None:
 
 
 def search_index_update(annotation: Annotation) -> None:
-    """Index the annotation as it now is; a deleted one leaves the index."""
-    with transaction.atomic():
+    """Index the annotation as it now is; a deleted one leaves the index. Part of the caller's
+    transaction (no savepoint of its own): if indexing fails, the write fails with it."""
+    with transaction.atomic(savepoint=False):
         if annotation.is_deleted:
             _delete_entries(SearchEntry.objects.filter(annotation_id=annotation.pk))
             return
         values = _annotation_values(annotation, list(annotation.tags.names()))
         entry = SearchEntry.objects.filter(annotation_id=annotation.pk).first()
-        if entry is None:
+        is_new = entry is None
+        if is_new:
             entry = SearchEntry(annotation_id=annotation.pk)
         for name, value in values.items():
             setattr(entry, name, value)
         entry.save()
-        backend().write([entry])
+        backend().write([entry], new=is_new)
 
 
 def search_index_edition(edition: Edition) -> int:
-    """Index the text of every paragraph that is new or whose text changed; returns how many.
+    """Index the text of every published paragraph that is new or whose text changed, and drop
+    withdrawn ones (the reading view leaves them out too); returns how many entries changed.
 
-    Running it again writes nothing, so the idempotent import stays idempotent. Withdrawn
-    paragraphs keep their entry: searches leave them out, as the reading view does."""
+    Running it again writes nothing, so the idempotent import stays idempotent."""
     with transaction.atomic():
         existing = {
             entry.paragraph_id: entry
             for entry in SearchEntry.objects.filter(edition=edition, annotation__isnull=True)
         }
-        new, changed = [], []
+        new, changed, withdrawn = [], [], []
         for paragraph in edition.paragraphs.all():
             entry = existing.get(paragraph.pk)
-            if entry is None:
+            if paragraph.is_withdrawn:
+                if entry is not None:
+                    withdrawn.append(entry.pk)
+            elif entry is None:
                 new.append(SearchEntry(edition=edition, paragraph=paragraph, quote=paragraph.text))
             elif entry.quote != paragraph.text:
                 entry.quote = paragraph.text
                 changed.append(entry)
+        if withdrawn:
+            _delete_entries(SearchEntry.objects.filter(pk__in=withdrawn))
         SearchEntry.objects.bulk_create(new)
         SearchEntry.objects.bulk_update(changed, ["quote"])
-        backend().write(new + changed)
-    return len(new) + len(changed)
+        backend().write(new, new=True)
+        backend().write(changed)
+    return len(new) + len(changed) + len(withdrawn)
 
 
 def search_index_rebuild() -> dict[str, int]:
@@ -110,5 +118,5 @@ def search_index_rebuild() -> dict[str, int]:
 
 def _write_batch(entries: list[SearchEntry]) -> int:
     SearchEntry.objects.bulk_create(entries)
-    backend().write(entries)
+    backend().write(entries, new=True)
     return len(entries)

@@ -1,5 +1,7 @@
 """The search page."""
 
+from functools import cached_property
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,6 +10,19 @@ from search import selectors
 from search.forms import SearchForm
 
 PAGE_SIZE = 20
+RESULTS_MAX = 1000  # 50 pages; a query finding more is better narrowed than paged through
+
+
+class CountedPaginator(Paginator):
+    """Pages of the ranked results over a count made by its own, cheaper query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -19,14 +34,20 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.parsed_query()
         context["query"] = query
         if query.is_runnable:
-            entries = selectors.search_entries(request.user, query, form.filters())
-            paginator = Paginator(entries, PAGE_SIZE)
+            filters = form.filters()
+            found = selectors.search_count(request.user, query, filters, limit=RESULTS_MAX + 1)
+            paginator = CountedPaginator(
+                selectors.search_entries(request.user, query, filters),
+                PAGE_SIZE,
+                count=min(found, RESULTS_MAX),
+            )
             page = paginator.get_page(request.GET.get("page"))
             context |= {
                 "page_obj": page,
                 "page_range": list(
                     paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
                 ),
-                "results": selectors.with_snippets(page.object_list, query),
+                "results": selectors.search_results(page.object_list, query),
+                "more_than_shown": found > RESULTS_MAX,
             }
     return render(request, "search/search.html", context)

@@ -17,8 +17,8 @@ from search.query import ParsedQuery
 
 
 class Backend(Protocol):
-    def write(self, entries: list[SearchEntry]) -> None:
-        """Bring the engine's copy of these (saved) entries up to date."""
+    def write(self, entries: list[SearchEntry], *, new: bool = False) -> None:
+        """Bring the engine's copy of these (saved) entries up to date; `new` ones have none."""
 
     def forget(self, entries: QuerySet[SearchEntry]) -> None:
         """Drop the engine's copy of entries about to be deleted."""

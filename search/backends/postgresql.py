@@ -100,7 +100,7 @@ def marked_html(headline: str, source: str = "") -> str:
 
 
 class PostgresBackend:
-    def write(self, entries: list[SearchEntry]) -> None:
+    def write(self, entries: list[SearchEntry], *, new: bool = False) -> None:
         if entries:
             SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
                 vector=entry_vector()

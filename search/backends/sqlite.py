@@ -56,10 +56,11 @@ class Bm25Rank(Expression):
 
 
 class SqliteBackend:
-    def write(self, entries: list[SearchEntry]) -> None:
+    def write(self, entries: list[SearchEntry], *, new: bool = False) -> None:
         if not entries:
             return
-        FtsRow.objects.filter(entry_id__in=[entry.pk for entry in entries]).delete()
+        if not new:
+            FtsRow.objects.filter(entry_id__in=[entry.pk for entry in entries]).delete()
         FtsRow.objects.bulk_create(
             FtsRow(
                 entry_id=entry.pk,

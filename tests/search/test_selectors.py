@@ -11,15 +11,23 @@ from django.utils import timezone
 from annotations.models import Annotation
 from annotations.services import annotation_delete
 from search.query import parse_query
-from search.selectors import Kind, SearchFilters, paragraphs_matching, search_entries
-from tests.search.conftest import note
+from search.selectors import (
+    Kind,
+    SearchFilters,
+    paragraphs_matching,
+    search_entries,
+    search_results,
+)
+from tests import factories
+from tests.search.conftest import SEARCH_TURNS, note, search_document
 
 pytestmark = pytest.mark.django_db
 
 
 def found(user, text, **filters) -> list[str]:
     """Results as "p3" for a paragraph's text and the note's body for an annotation."""
-    entries = search_entries(user, parse_query(text), SearchFilters(**filters))
+    query = parse_query(text)
+    entries = search_results(search_entries(user, query, SearchFilters(**filters)), query)
     return [entry.body if entry.annotation_id else entry.paragraph.public_id for entry in entries]
 
 
@@ -197,9 +205,16 @@ def test_a_reply_is_found_with_the_audience_of_its_thread(notes, people):
     assert found(AnonymousUser(), "Antwort") == []
 
 
-def test_withdrawn_paragraph_text_is_not_found(edition):
-    edition.paragraphs.filter(public_id="p5").update(status="withdrawn")
+def test_a_withdrawn_paragraph_leaves_the_index_and_its_notes_stay(edition, paragraphs, people):
+    note(people["ann"], paragraphs["p5"], "Ein Plakat, notiert.")
+    turns = [
+        {**turn, "paragraphs": [p for p in turn["paragraphs"] if p["id"] != "p5"]}
+        for turn in SEARCH_TURNS
+    ]
+    factories.import_document(search_document(turns=turns, withdrawn=["p5"]))
     assert text_hits("Plakat") == []
+    assert paragraphs_matching(edition, parse_query("Plakat")) == []
+    assert found(AnonymousUser(), "Plakat") == ["Ein Plakat, notiert."]
 
 
 def test_visibility_is_part_of_the_sql(notes, people):

@@ -14,7 +14,7 @@ from annotations.models import Annotation
 from annotations.services import annotation_delete, annotation_update
 from search.models import SearchEntry
 from search.query import parse_query
-from search.selectors import paragraphs_matching, search_entries
+from search.selectors import paragraphs_matching, search_entries, search_results
 from search.services import search_index_edition, search_index_rebuild
 from tests import factories
 from tests.search.conftest import SEARCH_TURNS, note, search_document
@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def bodies(user, text) -> list[str]:
-    return [entry.body for entry in search_entries(user, parse_query(text)) if entry.annotation_id]
+    query = parse_query(text)
+    entries = search_results(search_entries(user, query), query)
+    return [entry.body for entry in entries if entry.annotation_id]
 
 
 def test_a_new_annotation_is_found_at_once(paragraphs, people):

@@ -156,6 +156,15 @@ def test_results_are_paginated_by_twenty(edition, paragraphs, people):
     assert len(results(page(Client(), q="Notiz", page="viele"))) == 20
 
 
+def test_past_the_most_results_shown_the_page_says_so(edition, paragraphs, people, monkeypatch):
+    monkeypatch.setattr("search.views.RESULTS_MAX", 5)
+    for number in range(7):
+        note(people["ann"], paragraphs["p2"], f"Notiz Nummer {number}")
+    html = page(Client(), q="Notiz")
+    assert summary(html).startswith("More than 5 results for “Notiz”; the best 5 are shown.")
+    assert len(results(html)) == 5
+
+
 def test_counts_include_only_what_the_reader_may_see(edition, paragraphs, people):
     ann = people["ann"]
     note(ann, paragraphs["p2"], "Fundstück privat", visibility="private")
