@@ -32,21 +32,32 @@ export function createToolbar(toolbar, onAction) {
     toolbar.hidden = true;
   }
 
+  // While the mouse is still dragging, the selection is not finished: wait for the release.
+  let dragging = false;
   let timer;
-  document.addEventListener("selectionchange", () => {
+  function update() {
     clearTimeout(timer);
     timer = setTimeout(() => {
+      if (dragging) return;
       const passage = selectedPassage();
       if (passage) show(passage);
       else if (!toolbar.contains(document.activeElement)) hide();
     }, 150);
+  }
+  document.addEventListener("pointerdown", (event) => {
+    if (!toolbar.contains(event.target)) dragging = true;
   });
+  document.addEventListener("pointerup", () => {
+    dragging = false;
+    update();
+  });
+  document.addEventListener("selectionchange", update);
   // Keep the selection when a toolbar button is pressed.
   toolbar.addEventListener("pointerdown", (event) => event.preventDefault());
   toolbar.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
-    if (!button || !current) return;
-    const passage = current;
+    const passage = selectedPassage() || current;
+    if (!button || !passage) return;
     hide();
     window.getSelection().removeAllRanges();
     onAction(button.dataset.action, passage);
