@@ -51,12 +51,9 @@ class SearchFilters:
 
 
 def _findable_annotations(user) -> QuerySet[Annotation]:
-    """What the user may see of annotations, less the placeholders: deleted ones, and (where
-    the selector marks them, with moderation) those an instructor hid from this reader."""
-    annotations = annotations_visible_to(user).filter(deleted_at__isnull=True)
-    if "hidden_from_viewer" in annotations.query.annotations:
-        annotations = annotations.filter(hidden_from_viewer=False)
-    return annotations
+    """What the user may see of annotations, less the placeholders: deleted ones, and those an
+    instructor hid from this reader."""
+    return annotations_visible_to(user).filter(deleted_at__isnull=True, hidden_from_viewer=False)
 
 
 def _searchable_entries(user) -> QuerySet[SearchEntry]:

@@ -91,6 +91,7 @@ def people(db):
     }
     for name in ("ann", "ben"):
         course_join(user=users[name], code=course.join_code)
+    users["tina"] = teacher
     users["course"] = course
     users["group"] = course.group
     return users

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from annotations.services import annotation_delete
+from courses.services import annotation_hide
 from search.query import parse_query
 from search.selectors import (
     Kind,
@@ -196,6 +197,13 @@ def test_deleted_note_is_not_found_even_by_its_author(notes, people, paragraphs)
     annotation_delete(user=people["ann"], annotation=notes["public"])
     assert found(people["ann"], "Öffentliches") == []
     assert found(AnonymousUser(), "Antwort") == ["Eine Antwort"]
+
+
+def test_a_note_hidden_by_the_instructor_is_found_only_by_its_author_and_instructors(notes, people):
+    annotation_hide(user=people["tina"], annotation=notes["group"], reason="Off topic")
+    assert found(people["ben"], "Gruppen") == []
+    assert found(people["ann"], "Gruppen") == ["Gruppen Fundstück"]
+    assert found(people["tina"], "Gruppen") == ["Gruppen Fundstück"]
 
 
 def test_a_reply_is_found_with_the_audience_of_its_thread(notes, people):
