@@ -2,10 +2,12 @@
 
 `annotations.services` calls `search_index_update` after every create, edit and delete, and
 `edition.services.edition_import` calls `search_index_edition`, each inside its own transaction,
-so the index changes together with the text or not at all. No signals: a write that bypasses the
-services (a bulk load, a repair in the shell) is followed by `manage.py search_reindex`.
+so the index changes together with the text or not at all; `search_index_author` is for a
+changed display name. No signals: a write that bypasses the services (a bulk load, a repair in
+the shell) is followed by `manage.py search_reindex`.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import display_name_for
@@ -57,6 +59,20 @@ def search_index_update(annotation: Annotation) -> None:
             setattr(entry, name, value)
         entry.save()
         backend().write([entry], new=is_new)
+
+
+def search_index_author(user) -> int:
+    """After a reader's display name changed: their annotations are found by the new name.
+    For `accounts.services.profile_update`; returns how many entries changed."""
+    with transaction.atomic(savepoint=False):
+        entries = list(SearchEntry.objects.filter(annotation__author=user))
+        # Read afresh: the caller's user may carry the profile as it was before the change.
+        author = _author_text(get_user_model().objects.select_related("profile").get(pk=user.pk))
+        for entry in entries:
+            entry.author = author
+        SearchEntry.objects.bulk_update(entries, ["author"])
+        backend().write(entries)
+    return len(entries)
 
 
 def search_index_edition(edition: Edition) -> int:

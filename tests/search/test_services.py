@@ -15,7 +15,7 @@ from annotations.services import annotation_delete, annotation_update
 from search.models import SearchEntry
 from search.query import parse_query
 from search.selectors import paragraphs_matching, search_entries, search_results
-from search.services import search_index_edition, search_index_rebuild
+from search.services import search_index_author, search_index_edition, search_index_rebuild
 from tests import factories
 from tests.search.conftest import SEARCH_TURNS, note, search_document
 
@@ -85,11 +85,14 @@ def test_indexing_an_unchanged_edition_writes_nothing(edition):
     assert not {"INSERT", "UPDATE", "DELETE"} & set(statements)
 
 
-def test_a_new_display_name_is_found_after_a_rebuild(paragraphs, people):
+def test_a_new_display_name_is_found_once_the_author_is_reindexed(paragraphs, people):
     note(people["ann"], paragraphs["p2"], "Ein Kommentar")
+    note(people["ben"], paragraphs["p2"], "Noch ein Kommentar")
     profile_update(user=people["ann"], display_name="Anna Quellenfreund")
-    search_index_rebuild()
+    assert search_index_author(people["ann"]) == 1
     assert bodies(AnonymousUser(), "Quellenfreund") == ["Ein Kommentar"]
+    assert bodies(AnonymousUser(), "Archivarin") == []
+    assert bodies(AnonymousUser(), "Bildner") == ["Noch ein Kommentar"]
 
 
 def test_rebuild_indexes_everything_again(paragraphs, people):
