@@ -16,14 +16,15 @@ BUDGET_CONCURRENCY = 8
 JS_BUDGET, CSS_BUDGET, HTML_BUDGET = 20 * KB, 12 * KB, 40 * KB
 
 LEGEND = """\
-Latency in ms. errors: non-2xx/3xx responses + socket errors. ÷ static: req/s against the static
-file of the same size, served in the same run. queries: SQL per request (test Client, warm).
-kB = 1,000 bytes on the wire with Accept-Encoding: gzip: HTML as sent (gz: if it were gzipped),
-CSS and JS: everything the page links, JS modules with their imports."""
+n: requests answered in the run. Latency in ms. errors: non-2xx/3xx responses + socket errors.
+÷ static: req/s against the static file of the same size, served in the same run.
+queries: SQL per request (test Client, warm). kB = 1,000 bytes on the wire with Accept-Encoding:
+gzip: HTML as sent (gz: if it were gzipped); CSS and JS: all the page links (JS with imports)."""
 
 COLUMNS = (
     ("scenario", "<", 34),
     ("req/s", ">", 8),
+    ("n", ">", 6),
     ("p50 ms", ">", 7),
     ("p95 ms", ">", 7),
     ("p99 ms", ">", 7),
@@ -91,6 +92,7 @@ def _cells(row: Row, baseline: float) -> list[str]:
     return [
         row.label,
         _number(result.requests_per_second),
+        f"{result.requests:,}",
         _number(result.p50_ms if answered else None),
         _number(result.p95_ms if answered else None),
         _number(result.p99_ms if answered else None),

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
+from django.utils import timezone
 
 from annotations.models import Annotation
 from annotations.selectors import annotations_visible_to
@@ -48,6 +49,14 @@ def _import_edition() -> Edition:
         say(edition_import(source=load_source_file(path)).summary())
         edition = Edition.objects.get(slug=scenarios.EDITION)
     return edition
+
+
+def _analyze() -> None:
+    """PostgreSQL's autovacuum analyzes a freshly filled table within a minute or so; do it now,
+    so no scenario runs on plans made for empty tables. (SQLite has no such step.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _prepare(config: BenchConfig) -> tuple[Edition, dict | None]:
@@ -102,11 +111,24 @@ def _database_server() -> str:
         return cursor.fetchone()[0].split(" on ")[0]
 
 
+def _git(*args: str) -> str:
+    completed = subprocess.run(  # noqa: S603 - git with our own arguments
+        ["git", *args],  # noqa: S607 - git from the PATH
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stdout.strip()
+
+
 def _versions() -> dict:
     wrk = subprocess.run(  # noqa: S603 - our own arguments
         [load.WRK, "--version"], capture_output=True, text=True, check=False
     )
     return {
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "python": platform.python_version(),
         "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if wrk.stdout or wrk.stderr else "",
         "database_server": _database_server(),
@@ -115,7 +137,9 @@ def _versions() -> dict:
 
 def run(config: BenchConfig) -> int:
     load_before = os.getloadavg()[0]
+    started = timezone.now()
     edition, build = _prepare(config)
+    _analyze()
     if config.cache_url:
         cache.clear()
         say(f"== cache {config.cache_url}: cleared")
@@ -152,6 +176,10 @@ def run(config: BenchConfig) -> int:
             _load(config, scenario, row, actors, ports, workdir)
         logs = sum((instance.log_errors() for instance in servers), Counter())
     loads = (load_before, os.getloadavg()[0])
+    written = (
+        Annotation.objects.filter(created__gte=started).delete()[1].get(Annotation._meta.label, 0)
+    )
+    say(f"== removed the {written:,} annotations this run wrote, so --reuse finds the build's data")
     return _finish(config, build, rows, bare, checked, visible, logs, loads)
 
 
@@ -226,7 +254,8 @@ def _finish(config, build, rows, bare, checked, visible, logs, loads) -> int:
     show(
         f"{meta['database']}; {config.instances} × gunicorn ({WORKERS} sync workers); "
         f"wrk {config.concurrency} connections × {config.duration} s; cache: {meta['cache']}; "
-        f"{os.cpu_count()} CPUs, load average {loads[0]:.1f} before, {loads[1]:.1f} after"
+        f"{os.cpu_count()} CPUs, load average {loads[0]:.1f} before, {loads[1]:.1f} after; "
+        f"commit {meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''}"
     )
     show(report.table(rows))
     show(report.LEGEND)

@@ -24,6 +24,7 @@ READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 DRAIN_TIMEOUT = 180.0
 EXCEPTION_LINE = re.compile(r"^[\w.]+(?:Error|Exception): .*$", re.M)
+REQUEST_ERROR = re.compile(r"^(?=Internal Server Error: )", re.M)
 BUSY_STATES = {"01", "08"}  # ESTABLISHED, CLOSE_WAIT (see include/net/tcp_states.h)
 
 
@@ -44,12 +45,14 @@ class Server:
             return ""
 
     def log_errors(self) -> Counter:
-        """The exceptions the app logged (last line of each traceback), counted."""
+        """The exceptions the app logged, counted once per failed request (the last, outermost
+        exception of each traceback)."""
         try:
             text = self.log.read_text(errors="replace")
         except OSError:
             return Counter()
-        return Counter(match.group(0) for match in EXCEPTION_LINE.finditer(text))
+        last_lines = (EXCEPTION_LINE.findall(block) for block in REQUEST_ERROR.split(text))
+        return Counter(found[-1] for found in last_lines if found)
 
 
 def free_port() -> int:

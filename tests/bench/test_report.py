@@ -43,7 +43,7 @@ def test_one_table_with_a_row_per_scenario_and_aligned_columns():
     assert "2,000.0" in static and "100%" in static and " – " in static
     assert "50%" in anonymous and "150.5" in anonymous and "26.6" in anonymous
     assert "1,712.0" in student and student.split()[-7] == "2"  # errors column
-    assert api.split()[1:5] == ["0.0", "–", "–", "–"]  # no response: no latency to show
+    assert api.split()[1:6] == ["0.0", "0", "–", "–", "–"]  # no response: no latency to show
     assert "skipped: no /search/ URL in this version" in search
     assert create.split()[-5] == "40"
 
