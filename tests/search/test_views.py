@@ -223,13 +223,12 @@ def reading_view(client: Client, edition, **params) -> str:
 
 
 def find_box(html: str) -> str:
-    return html[
-        html.index('<form class="find-box"') : html.index("</form>", html.index("find-box"))
-    ]
+    return html[html.index('<form class="find-box') : html.index("</form>", html.index("find-box"))]
 
 
 def test_the_find_box_lists_matching_paragraphs_in_reading_order(edition):
     box = find_box(reading_view(Client(), edition, find="Bilder"))
+    assert box.startswith('<form class="find-box find-box--active"')  # stays in view
     assert "“Bilder”: 2 paragraphs match." in box
     assert re.findall(r'data-find-match="(p\d+)"', box) == ["p3", "p4"]
     assert 'href="?find=Bilder&amp;match=1#p3" rel="next"' in box
@@ -260,6 +259,7 @@ def test_the_find_box_keeps_the_other_parameters_of_the_reading_view(edition):
 )
 def test_the_find_box_explains_an_empty_result(edition, text, message):
     box = find_box(reading_view(Client(), edition, find=text))
+    assert box.startswith('<form class="find-box" ')  # not pinned over the text
     assert message in box
     assert "data-find-match" not in box
 
