@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Profile
+from search.services import search_index_author
 
 
 @sensitive_variables("password")
@@ -46,4 +47,6 @@ def profile_update(*, user: AbstractBaseUser, display_name: str) -> Profile:
         profile.display_name = display_name
         profile.full_clean()
         profile.save()
+        # Annotations are found by their author's name; keep the search index in step.
+        search_index_author(user)
     return profile

@@ -121,3 +121,24 @@ def test_an_annotation_removed_outside_the_services_is_not_found(paragraphs, peo
     search_index_rebuild()
     assert bodies(AnonymousUser(), "Entfernt") == []
     assert search_entries(AnonymousUser(), parse_query("Archiv")).count() == 2
+
+
+def test_changed_display_name_is_searchable_at_once(db, edition):
+    """The profile service keeps the index in step with the author's name."""
+    from accounts.services import profile_update, user_register
+    from annotations.services import annotation_create
+    from search.models import SearchEntry
+
+    user = user_register(
+        username="lea", email="lea@example.org", password="quiet-archive-lantern-42"
+    )
+    annotation_create(
+        user=user,
+        paragraph=edition.paragraphs.get(public_id="p2"),
+        motivation="commenting",
+        body="Notiz",
+        visibility="public",
+    )
+    profile_update(user=user, display_name="Lea Quintessenz")
+    entry = SearchEntry.objects.get(annotation__author=user)
+    assert "Lea Quintessenz" in entry.author
