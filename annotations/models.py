@@ -6,6 +6,7 @@ relative to the paragraph's text. A reply targets an annotation, not the text.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,11 @@ from edition.models import Edition, Paragraph
 BODY_MAX_LENGTH = 10_000
 TAG_MAX_LENGTH = 50
 TAGS_MAX = 10
+# Its author can restore a deleted annotation for this long; `purge_deleted` erases it then.
+RESTORE_WINDOW = timedelta(days=30)
+# A retry with the same idempotency key within this time gets the first request's annotation.
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 class Group(models.Model):
@@ -157,3 +163,26 @@ class AnnotationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annotation.uuid} until {self.superseded_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """One create asked for with a key (the API's `Idempotency-Key` header, the plain form's
+    one-time token): a retry with the same key gets the annotation the first request made
+    instead of a second one. `fingerprint` tells a retry from a different request that reuses
+    the key. Kept for `IDEMPOTENCY_KEY_TTL`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
+    fingerprint = models.CharField(max_length=64)
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.annotation_id}"

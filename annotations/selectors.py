@@ -1,12 +1,23 @@
 """Reads of annotations. Visibility is applied in the query, never in Python afterwards."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from taggit.models import Tag
 
 from annotations.anchoring import anchor_annotation
-from annotations.models import Annotation, Group
+from annotations.models import RESTORE_WINDOW, Annotation, Group
 
 
 def annotations_visible_to(user) -> QuerySet[Annotation]:
@@ -221,3 +232,30 @@ def tag_suggestions(user, prefix: str = "", *, limit: int = 20) -> QuerySet[Tag]
 def can_see_history(user, annotation: Annotation) -> bool:
     """The author and staff (moderators); course instructors join them with courses."""
     return user.is_authenticated and (annotation.author_id == user.pk or user.is_staff)
+
+
+def annotation_of_author(user, uuid) -> Annotation | None:
+    """One of the user's own annotations, deleted or not (restoring needs the deleted ones that
+    `annotations_visible_to` leaves out)."""
+    if not user.is_authenticated:
+        return None
+    return Annotation.objects.filter(author_id=user.pk, uuid=uuid).first()
+
+
+def annotations_restorable_by(user) -> QuerySet[Annotation]:
+    """The "Recently deleted" page: the user's deleted annotations and replies that can still be
+    restored, most recently deleted first, each ready to link to its passage."""
+    return (
+        Annotation.objects.filter(
+            author_id=user.pk,
+            deleted_at__gte=timezone.now() - RESTORE_WINDOW,
+        )
+        .annotate(
+            restorable_until=ExpressionWrapper(
+                F("deleted_at") + RESTORE_WINDOW, output_field=DateTimeField()
+            )
+        )
+        .select_related(*LIST_JOINS)
+        .prefetch_related("tags")
+        .order_by("-deleted_at", "-id")
+    )

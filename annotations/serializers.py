@@ -2,6 +2,7 @@
 
 from accounts.models import display_name_for
 from annotations.models import Annotation
+from annotations.services import annotation_version
 
 
 def annotation_as_json(annotation: Annotation, *, user, base_url: str = "") -> dict:
@@ -28,6 +29,8 @@ def annotation_as_json(annotation: Annotation, *, user, base_url: str = "") -> d
         },
         "created": annotation.created.isoformat(),
         "modified": annotation.modified.isoformat(),
+        # Sent back in If-Match (quoted, as the ETag) by an edit based on this state.
+        "version": annotation_version(annotation),
         "can_edit": not deleted and user.is_authenticated and annotation.author_id == user.pk,
         "selector": None,
     }

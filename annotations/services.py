@@ -4,20 +4,29 @@ Every function validates completely, checks permission, and writes inside one tr
 bad request leaves nothing half-saved.
 """
 
+import hashlib
+import json
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
 from annotations.models import (
     BODY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_TTL,
+    RESTORE_WINDOW,
     TAG_MAX_LENGTH,
     TAGS_MAX,
     Annotation,
     AnnotationRevision,
     Group,
+    IdempotencyKey,
+    TaggedAnnotation,
 )
 from annotations.rendering import render_markdown
 from annotations.vocabulary import TagVocabulary, group_vocabulary
@@ -38,6 +47,30 @@ class AnnotationError(Exception):
 
 class AnnotationPermissionError(Exception):
     """The user may see the annotation but not change it."""
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key already made `annotation` from a different request."""
+
+    def __init__(self, annotation: Annotation):
+        self.annotation = annotation
+        super().__init__(
+            "this idempotency key was already used for a different annotation; "
+            "send a new key for a new annotation"
+        )
+
+
+class AnnotationConflict(Exception):
+    """A stale edit: the annotation changed since the version the edit was based on.
+    `current` is the annotation as it now is; nothing was written."""
+
+    def __init__(self, current: Annotation):
+        self.current = current
+        super().__init__(
+            "the annotation was changed since you loaded it (in another tab or by another "
+            "program); your edit was not saved, so the newer text is kept. Reload it, then "
+            "make your change again"
+        )
 
 
 @dataclass(frozen=True)
@@ -171,11 +204,39 @@ def annotation_create(
     group: Group | None = None,
     colour: str = Annotation.Colour.YELLOW,
     uuid: uuid_module.UUID | None = None,
+    idempotency_key: str | None = None,
 ) -> Annotation:
     """`uuid` lets a client choose the new annotation's ID (the W3C protocol's Slug); an ID
-    that was ever used, even by a deleted annotation, is refused."""
+    that was ever used, even by a deleted annotation, is refused.
+
+    With an `idempotency_key`, asking again with the same key and the same input within
+    `IDEMPOTENCY_KEY_TTL` returns the annotation the first call made (a retried request, a
+    form sent twice); the same key with other input is `IdempotencyKeyReused`. Two calls racing
+    with one key make one annotation: the key's unique constraint refuses the second, whose
+    transaction is rolled back and which then answers like a retry."""
     if not user.is_authenticated:
         raise AnnotationPermissionError("annotating needs an account")
+    fingerprint = ""
+    if idempotency_key is not None:
+        if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise AnnotationError(
+                "Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
+            )
+        fingerprint = _request_fingerprint(
+            paragraph=paragraph.pk if paragraph is not None else None,
+            parent=parent.pk if parent is not None else None,
+            selector=asdict(selector) if selector is not None else None,
+            motivation=motivation,
+            body=body,
+            tags=tags or [],
+            visibility=visibility,
+            group=group.pk if group is not None else None,
+            colour=colour,
+            uuid=str(uuid) if uuid is not None else None,
+        )
+        previous = _idempotent_replay(user, idempotency_key, fingerprint)
+        if previous is not None:
+            return previous
     if uuid is not None and Annotation.objects.filter(uuid=uuid).exists():
         raise AnnotationError("id", "is already used by another annotation")
     _check_choice("motivation", motivation, Annotation.Motivation)
@@ -226,13 +287,52 @@ def annotation_create(
         annotation.position_start, annotation.position_end = selector.start, selector.end
         annotation.quote_exact = selector.exact
         annotation.quote_prefix, annotation.quote_suffix = selector.prefix, selector.suffix
-    with transaction.atomic():
-        annotation.full_clean(exclude=["body"])
-        annotation.save()
-        if tags:
-            annotation.tags.set(tags)
-        search_index_update(annotation)
+    try:
+        with transaction.atomic():
+            annotation.full_clean(exclude=["body"])
+            annotation.save()
+            if tags:
+                annotation.tags.set(tags)
+            search_index_update(annotation)
+            if idempotency_key is not None:
+                _idempotency_key_claim(user, idempotency_key, fingerprint, annotation, now)
+    except IntegrityError:
+        # Another request with this key committed first: answer as its retry.
+        previous = (
+            _idempotent_replay(user, idempotency_key, fingerprint) if idempotency_key else None
+        )
+        if previous is None:
+            raise
+        return previous
     return annotation
+
+
+def _request_fingerprint(**fields) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotent_replay(user, key: str, fingerprint: str) -> Annotation | None:
+    """What the key made within its lifetime, for the same input; None if it made nothing."""
+    record = (
+        IdempotencyKey.objects.select_related("annotation")
+        .filter(user=user, key=key, created__gte=timezone.now() - IDEMPOTENCY_KEY_TTL)
+        .first()
+    )
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(record.annotation)
+    return record.annotation
+
+
+def _idempotency_key_claim(user, key: str, fingerprint: str, annotation, now) -> None:
+    """Record the key; its unique constraint makes a concurrent second claim fail. The user's
+    expired keys go first, so an expired key can be used again."""
+    IdempotencyKey.objects.filter(user=user, created__lt=now - IDEMPOTENCY_KEY_TTL).delete()
+    IdempotencyKey.objects.create(
+        user=user, key=key, fingerprint=fingerprint, annotation=annotation, created=now
+    )
 
 
 def annotation_update(
@@ -245,10 +345,14 @@ def annotation_update(
     visibility: str | None = None,
     group: Group | None = None,
     colour: str | None = None,
+    version: str | None = None,
 ) -> Annotation:
     """Change what the author wrote; the previous state is kept as a revision. A course's binding
     vocabulary is checked when the tags change or the note moves to the course; notes tagged
-    before it became binding keep their tags through other edits."""
+    before it became binding keep their tags through other edits.
+
+    `version` is the `annotation_version` the edit was based on: if the annotation changed
+    since, nothing is written and `AnnotationConflict` carries the newer state."""
     if annotation.author_id != user.pk:
         raise AnnotationPermissionError("only the author edits an annotation")
     if annotation.is_deleted:
@@ -274,6 +378,10 @@ def annotation_update(
     now = timezone.now()
     with transaction.atomic():
         locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        if locked.deleted_at is not None:
+            raise AnnotationError("annotation", "a deleted annotation cannot be edited")
+        if version is not None and annotation_version(locked) != version:
+            raise AnnotationConflict(locked)
         AnnotationRevision.objects.create(
             annotation=locked,
             body=locked.body,
@@ -298,12 +406,115 @@ def annotation_update(
     return locked
 
 
-def annotation_delete(*, user, annotation: Annotation) -> Annotation:
-    """Soft delete: the thread keeps a "deleted" placeholder; the content can be restored."""
+def annotation_delete(*, user, annotation: Annotation, version: str | None = None) -> Annotation:
+    """Soft delete: the thread keeps a "deleted" placeholder; the author can restore the content
+    (`annotation_restore`) for `RESTORE_WINDOW`. With `version`, a delete based on a stale
+    version is refused like a stale edit."""
     if annotation.author_id != user.pk:
         raise AnnotationPermissionError("only the author deletes an annotation")
-    if not annotation.is_deleted:
-        annotation.deleted_at = timezone.now()
-        annotation.save(update_fields=["deleted_at"])
-        search_index_update(annotation)
+    with transaction.atomic():
+        if version is not None:
+            locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+            if annotation_version(locked) != version:
+                raise AnnotationConflict(locked)
+        if not annotation.is_deleted:
+            annotation.deleted_at = timezone.now()
+            annotation.save(update_fields=["deleted_at"])
+            search_index_update(annotation)
     return annotation
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def annotation_version(annotation: Annotation) -> str:
+    """Which edit of the annotation this is: the moment of the last one, in microseconds since
+    1970. Every edit changes it (moderation, deleting and restoring do not touch the text and
+    leave it). The JSON API shows it as `version` and the ETag, and takes it back in If-Match."""
+    return str((annotation.modified - EPOCH) // timedelta(microseconds=1))
+
+
+def annotation_restore(*, user, annotation: Annotation) -> Annotation:
+    """Undo a delete within `RESTORE_WINDOW`: the text, tags and edit history come back as they
+    were (deleting kept them). Restoring one that is not deleted changes nothing."""
+    if annotation.author_id != user.pk:
+        raise AnnotationPermissionError("only the author restores an annotation")
+    with transaction.atomic():
+        locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        if locked.deleted_at is None:
+            return locked
+        if locked.deleted_at < timezone.now() - RESTORE_WINDOW:
+            raise AnnotationError(
+                "annotation",
+                f"it was deleted more than {RESTORE_WINDOW.days} days ago and can no longer "
+                "be restored",
+            )
+        locked.deleted_at = None
+        locked.save(update_fields=["deleted_at"])
+        search_index_update(locked)
+    return locked
+
+
+@dataclass(frozen=True)
+class Erased:
+    deleted: int
+    placeholders: int
+
+
+def annotations_erase(*, annotations: QuerySet[Annotation]) -> Erased:
+    """Remove annotations for good, with their tags and edit history. One that still has
+    replies (by others, or not erased with it) stays as a placeholder: deleted, without text,
+    tags or history, so the thread keeps its replies. For `purge_deleted` and account deletion."""
+    now = timezone.now()
+    with transaction.atomic():
+        pks = set(annotations.values_list("pk", flat=True))
+        # Out of the search index (a live one is still in it) before the rows go.
+        for live in Annotation.objects.filter(pk__in=pks, deleted_at__isnull=True):
+            live.deleted_at = now
+            live.save(update_fields=["deleted_at"])
+            search_index_update(live)
+        remaining, deleted = pks, 0
+        has_replies = Exists(Annotation.objects.filter(parent=OuterRef("pk")))
+        while True:
+            # Leaves first: erasing a reply may leave the annotation it answered without any.
+            leaves = set(
+                Annotation.objects.filter(pk__in=remaining)
+                .exclude(has_replies)
+                .values_list("pk", flat=True)
+            )
+            if not leaves:
+                break
+            Annotation.objects.filter(pk__in=leaves).delete()
+            remaining, deleted = remaining - leaves, deleted + len(leaves)
+        TaggedAnnotation.objects.filter(content_object_id__in=remaining).delete()
+        AnnotationRevision.objects.filter(annotation_id__in=remaining).delete()
+        Annotation.objects.filter(pk__in=remaining).update(body="", body_html="")
+    return Erased(deleted=deleted, placeholders=len(remaining))
+
+
+def annotations_purge_deleted() -> Erased:
+    """Erase what was deleted longer than `RESTORE_WINDOW` ago (see `annotations_erase`)."""
+    cutoff = timezone.now() - RESTORE_WINDOW
+    return annotations_erase(annotations=Annotation.objects.filter(deleted_at__lt=cutoff))
+
+
+def idempotency_keys_purge_expired() -> int:
+    """Keys past `IDEMPOTENCY_KEY_TTL` (a user's own are also cleared when they use a key)."""
+    cutoff = timezone.now() - IDEMPOTENCY_KEY_TTL
+    deleted, _by_model = IdempotencyKey.objects.filter(created__lt=cutoff).delete()
+    return deleted
+
+
+def annotations_anonymise(*, author) -> int:
+    """The author's shared annotations and replies (public or group, not deleted) lose their
+    author: they are shown as by a "former user". For account deletion; returns how many."""
+    with transaction.atomic():
+        shared = Annotation.objects.filter(
+            author=author, deleted_at__isnull=True, visibility__in=["public", "group"]
+        )
+        annotations = list(shared.select_for_update())
+        for annotation in annotations:
+            annotation.author = None
+            annotation.save(update_fields=["author"])
+            search_index_update(annotation)
+    return len(annotations)

@@ -6,7 +6,16 @@ POST   /api/annotations/
 GET    /api/annotations/<uuid>/
 PATCH  /api/annotations/<uuid>/
 DELETE /api/annotations/<uuid>/
+POST   /api/annotations/<uuid>/restore/  undo a delete (the author, within 30 days)
 POST   /api/annotations/preview/       Markdown → sanitised HTML, as it will be stored
+
+No data lost:
+- POST with an `Idempotency-Key` header (any string up to 255 characters, new for each new
+  annotation): a retry with the same key within 24 hours answers 201 with the annotation the
+  first request made, and makes no second one; the same key with a different body is 422.
+- An annotation carries its `version`, also sent as the ETag (quoted). PATCH and DELETE with
+  `If-Match: "<version>"` are refused with 412 if it changed since; nothing is written, and the
+  answer carries the newer state as `current`. Without If-Match the last write wins.
 """
 
 import json
@@ -20,7 +29,13 @@ from annotations import selectors, services
 from annotations.models import Group
 from annotations.rendering import render_markdown
 from annotations.serializers import annotation_as_json
-from annotations.services import AnnotationError, AnnotationPermissionError, TextSelector
+from annotations.services import (
+    AnnotationConflict,
+    AnnotationError,
+    AnnotationPermissionError,
+    IdempotencyKeyReused,
+    TextSelector,
+)
 from edition.models import Edition, Paragraph
 
 REQUEST_MAX_BYTES = 64 * 1024
@@ -74,9 +89,34 @@ def _base_url(request) -> str:
 
 def _respond(request, annotation, status=200) -> JsonResponse:
     fresh = selectors.annotation_get(request.user, annotation.uuid)
-    return JsonResponse(
+    response = JsonResponse(
         annotation_as_json(fresh, user=request.user, base_url=_base_url(request)), status=status
     )
+    response["ETag"] = f'"{services.annotation_version(fresh)}"'
+    return response
+
+
+def _conflict(request, exc: AnnotationConflict) -> JsonResponse:
+    """412: the edit was based on an older version; the newer state comes with the refusal."""
+    fresh = selectors.annotation_get(request.user, exc.current.uuid)
+    current = annotation_as_json(fresh, user=request.user, base_url=_base_url(request))
+    response = JsonResponse(
+        {"error": {"field": "If-Match", "message": str(exc)}, "current": current}, status=412
+    )
+    response["ETag"] = f'"{services.annotation_version(fresh)}"'
+    return response
+
+
+def _if_match(request, annotation) -> str | None:
+    """The version an edit is based on, from If-Match (quoted like the ETag, or bare); None
+    without the header or with `*`. Of several, the current one if listed: the service checks
+    it again under lock."""
+    tags = [tag.strip() for tag in request.headers.get("If-Match", "").split(",") if tag.strip()]
+    if not tags or "*" in tags:
+        return None
+    versions = [tag.removeprefix('"').removesuffix('"') for tag in tags]
+    current = services.annotation_version(annotation)
+    return current if current in versions else versions[0]
 
 
 @bearer_or_session
@@ -90,6 +130,8 @@ def annotation_collection(request: HttpRequest) -> JsonResponse:
         return error(400, exc.field, exc.message)
     except AnnotationPermissionError as exc:
         return error(403, "user", str(exc))
+    except IdempotencyKeyReused as exc:
+        return error(422, "Idempotency-Key", str(exc))
 
 
 def _list(request) -> JsonResponse:
@@ -155,6 +197,7 @@ def _create(request) -> JsonResponse:
         visibility=data.get("visibility", "private"),
         group=_group(request, data.get("group")),
         colour=data.get("colour", "yellow"),
+        idempotency_key=request.headers.get("Idempotency-Key"),
     )
     return _respond(request, annotation, status=201)
 
@@ -187,14 +230,35 @@ def annotation_item(request: HttpRequest, uuid) -> JsonResponse:
                 visibility=data.get("visibility"),
                 group=_group(request, data.get("group")),
                 colour=data.get("colour"),
+                version=_if_match(request, annotation),
             )
         elif request.method == "DELETE":
-            services.annotation_delete(user=request.user, annotation=annotation)
+            services.annotation_delete(
+                user=request.user, annotation=annotation, version=_if_match(request, annotation)
+            )
             return JsonResponse({}, status=204)
     except AnnotationError as exc:
         return error(400, exc.field, exc.message)
     except AnnotationPermissionError as exc:
         return error(403, "user", str(exc))
+    except AnnotationConflict as exc:
+        return _conflict(request, exc)
+    return _respond(request, annotation)
+
+
+@bearer_or_session
+@require_http_methods(["POST"])
+def annotation_restore(request: HttpRequest, uuid) -> JsonResponse:
+    """The author brings back an annotation they deleted (within 30 days); 200 with it."""
+    if not request.user.is_authenticated:
+        return error(401, "user", "log in to restore annotations")
+    annotation = selectors.annotation_of_author(request.user, uuid)
+    if annotation is None:
+        return error(404, "id", "no such annotation of yours")
+    try:
+        annotation = services.annotation_restore(user=request.user, annotation=annotation)
+    except AnnotationError as exc:
+        return error(400, exc.field, exc.message)
     return _respond(request, annotation)
 
 

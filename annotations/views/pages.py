@@ -1,13 +1,20 @@
 """Annotation pages for readers."""
 
+import re
+import uuid as uuid_module
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from annotations import selectors, services
 from annotations.forms import ParagraphAnnotationForm
-from annotations.services import AnnotationError
+from annotations.models import RESTORE_WINDOW
+from annotations.services import AnnotationError, IdempotencyKeyReused
 from edition.models import Paragraph
 
 PAGE_SIZE = 20
@@ -24,9 +31,22 @@ def annotation_permalink(request: HttpRequest, uuid) -> HttpResponseRedirect:
     )
 
 
+SUBMISSION_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _submission_token(request: HttpRequest) -> str:
+    """The form's one-time token: the one it was sent with, or a new one for a new form."""
+    sent = request.POST.get("submission_token", "")
+    return sent if SUBMISSION_TOKEN.fullmatch(sent) else uuid_module.uuid4().hex
+
+
 @login_required
 def annotation_new(request: HttpRequest):
-    """A plain form to annotate one paragraph as a whole (works without JavaScript)."""
+    """A plain form to annotate one paragraph as a whole (works without JavaScript).
+
+    Each form carries a one-time token, made when it is shown: sent twice (a double click, a
+    reload that posts again), it saves one annotation and the second answer leads to it too.
+    """
     paragraph = (
         Paragraph.objects.published()
         .select_related("edition")
@@ -36,6 +56,7 @@ def annotation_new(request: HttpRequest):
     if paragraph is None:
         raise Http404("No such paragraph")
     form = ParagraphAnnotationForm(request.POST or None, user=request.user)
+    token = _submission_token(request)
     if request.method == "POST" and form.is_valid():
         try:
             annotation = services.annotation_create(
@@ -46,17 +67,28 @@ def annotation_new(request: HttpRequest):
                 tags=form.tag_list(),
                 visibility=form.cleaned_data["visibility"],
                 group=form.cleaned_data["group"],
+                idempotency_key=f"form:{token}",
             )
         except AnnotationError as error:
             field = error.field if error.field in form.fields else None
             form.add_error(field, error.message)
+        except IdempotencyKeyReused:
+            # The form was saved before and then changed (back, edit, send): saving the change
+            # takes a new form, which this answer is.
+            token = uuid_module.uuid4().hex
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent once and saved as an annotation. To save it "
+                    "as it is now as another annotation, press “Save annotation” again."
+                ),
+            )
         else:
             return HttpResponseRedirect(
                 f"{paragraph.edition.get_absolute_url()}#annotation-{annotation.uuid}"
             )
-    return render(
-        request, "annotations/annotation_new.html", {"form": form, "paragraph": paragraph}
-    )
+    context = {"form": form, "paragraph": paragraph, "submission_token": token}
+    return render(request, "annotations/annotation_new.html", context)
 
 
 def _paginate(request: HttpRequest, items) -> dict:
@@ -91,3 +123,28 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     context = {"slug": slug, "tag_name": tag.name if tag else slug}
     context |= _paginate(request, selectors.annotations_of_reader(request.user, tag=slug))
     return render(request, "annotations/my_annotations.html", context)
+
+
+@login_required
+def deleted_annotations(request: HttpRequest) -> HttpResponse:
+    """The reader's recently deleted annotations and replies, each with a Restore button, for as
+    long as they can be restored."""
+    context = {"restore_days": RESTORE_WINDOW.days}
+    context |= _paginate(request, selectors.annotations_restorable_by(request.user))
+    return render(request, "annotations/deleted.html", context)
+
+
+@login_required
+@require_POST
+def annotation_restore(request: HttpRequest, uuid) -> HttpResponse:
+    """The Restore button of the "Recently deleted" page; back to it with what happened."""
+    annotation = selectors.annotation_of_author(request.user, uuid)
+    if annotation is None:
+        raise Http404("No such annotation of yours")
+    try:
+        services.annotation_restore(user=request.user, annotation=annotation)
+    except AnnotationError as error:
+        messages.error(request, _("It cannot be restored: %(reason)s.") % {"reason": error.message})
+    else:
+        messages.success(request, _("The annotation is back in its place in the text."))
+    return redirect("annotations:deleted-annotations")
