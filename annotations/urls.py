@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from annotations.views import api, citation, fragments, history, pages, protocol, tags
+from annotations.views import api, citation, fragments, history, pages, protocol, tags, transfer
 
 app_name = "annotations"
 urlpatterns = [
@@ -13,6 +13,18 @@ urlpatterns = [
     path("annotations/w3c/<uuid:uuid>/", protocol.annotation_resource, name="w3c-annotation"),
     path("annotations/new/", pages.annotation_new, name="annotation-new"),
     path("annotations/mine/", pages.my_annotations, name="my-annotations"),
+    path(
+        "annotations/mine/export.jsonld",
+        transfer.my_annotations_jsonld,
+        name="my-annotations-jsonld",
+    ),
+    path("annotations/mine/export.csv", transfer.my_annotations_csv, name="my-annotations-csv"),
+    path(
+        "annotations/mine/export.md",
+        transfer.my_annotations_markdown,
+        name="my-annotations-markdown",
+    ),
+    path("annotations/import/", transfer.annotation_import, name="annotation-import"),
     path("annotations/deleted/", pages.deleted_annotations, name="deleted-annotations"),
     path("annotations/<uuid:uuid>/restore/", pages.annotation_restore, name="annotation-restore"),
     path("annotations/<uuid:uuid>/", pages.annotation_permalink, name="annotation-detail"),

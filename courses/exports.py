@@ -1,55 +1,18 @@
 """An assignment as CSV for its instructors: one file with a row per student, one with a row
 per annotation or reply. Both open cleanly in a spreadsheet: UTF-8 with a byte order mark (so
 Excel reads umlauts as such), quoted as the csv module quotes, and no cell a spreadsheet would
-run as a formula."""
+run as a formula (the cells of `annotations.exporting`, which a reader's own export uses too)."""
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import display_name_for
+from annotations.exporting import CSV_CONTENT_TYPE, csv_cell, csv_text  # noqa: F401 - csv_cell
 from annotations.models import Annotation
 from courses.models import Assignment, Membership
 
-CONTENT_TYPE = "text/csv; charset=utf-8"
-BYTE_ORDER_MARK = "\ufeff"
-# OWASP, "CSV Injection": a cell starting with one of these may be run as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str | int:
-    """Numbers stay numbers; text that a spreadsheet could take for a formula gets a leading
-    apostrophe, which spreadsheets show as text and do not evaluate."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return value
-    if isinstance(value, datetime):
-        return iso_datetime(value)
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def iso_datetime(value: datetime | None) -> str:
-    """ISO 8601 in the site's time zone, to the second, with its offset."""
-    if value is None:
-        return ""
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-def _csv(header: list[str], rows: Iterable[list]) -> str:
-    buffer = io.StringIO()
-    buffer.write(BYTE_ORDER_MARK)
-    writer = csv.writer(buffer)
-    writer.writerow([csv_cell(name) for name in header])
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
+CONTENT_TYPE = CSV_CONTENT_TYPE
 
 
 def csv_filename(assignment: Assignment, kind: str) -> str:
@@ -87,7 +50,7 @@ def students_csv(assignment: Assignment, students: Iterable[Membership]) -> str:
         ]
         for membership in students
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def annotations_csv(annotations: Iterable[Annotation], *, base_url: str) -> str:
@@ -127,4 +90,4 @@ def annotations_csv(annotations: Iterable[Annotation], *, base_url: str) -> str:
         ]
         for annotation in annotations
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)

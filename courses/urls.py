@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import assignment, course, moderation
+from courses.views import assignment, course, exports, moderation
 
 app_name = "courses"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
     ),
     path(
         "courses/<slug:slug>/annotations/", moderation.course_annotations, name="course-annotations"
+    ),
+    path(
+        "courses/<slug:slug>/annotations.jsonld",
+        exports.course_annotations_jsonld,
+        name="course-annotations-jsonld",
+    ),
+    path(
+        "courses/<slug:slug>/annotations.csv",
+        exports.course_annotations_csv,
+        name="course-annotations-csv",
     ),
     path(
         "courses/<slug:slug>/annotations/<uuid:uuid>/hide/",

@@ -259,6 +259,8 @@ MATRIX = {
         instructors_only(200),
     ),
     "course-annotations": Row(slug, instructors_only(200), instructors_only(200)),
+    "course-annotations-jsonld": Row(slug, instructors_only(200), instructors_only(200)),
+    "course-annotations-csv": Row(slug, instructors_only(200), instructors_only(200)),
     "annotation-hide": Row(
         course_annotation,
         instructors_only(200),
