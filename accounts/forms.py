@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from accounts.services import ANNOTATIONS_ANONYMISE, ANNOTATIONS_DELETE
 
 DISPLAY_NAME_MAX_LENGTH = Profile._meta.get_field("display_name").max_length
 
@@ -50,4 +51,31 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “Zotero sync on my laptop”."),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account: what becomes of the annotations, confirmed with the password."""
+
+    annotations = forms.ChoiceField(
+        label=_("Your annotations and replies"),
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                ANNOTATIONS_ANONYMISE,
+                _(
+                    "Keep the ones you shared, without your name (shown as by a “former "
+                    "user”); delete your private ones"
+                ),
+            ),
+            (
+                ANNOTATIONS_DELETE,
+                _("Delete them all (where others replied, “Deleted annotation” stays)"),
+            ),
+        ],
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

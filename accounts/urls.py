@@ -10,6 +10,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.api_token_create, name="api-token-create"),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    path("data.zip", views.account_data, name="account-data"),
+    path("delete/", views.account_delete, name="account-delete"),
+    path("deleted/", views.account_deleted, name="account-deleted"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password_change/done/",

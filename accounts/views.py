@@ -1,5 +1,5 @@
-"""Sign-up and profile pages (with the personal API tokens); everything else is Django's auth
-views with our templates.
+"""Sign-up and profile pages (with the personal API tokens), the reader's data as a download
+and deleting the account; everything else is Django's auth views with our templates.
 
 The auth views are subclassed only to name our templates and to send their redirects to the
 namespaced URLs (`accounts:…`) instead of Django's un-namespaced defaults.
@@ -7,20 +7,21 @@ namespaced URLs (`accounts:…`) instead of Django's un-namespaced defaults.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, tokens
-from accounts.forms import ApiTokenForm, ProfileForm, SignupForm
+from accounts.forms import AccountDeleteForm, ApiTokenForm, ProfileForm, SignupForm
 from accounts.models import ApiToken
 
 
@@ -110,6 +111,46 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404 from error
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_data(request: HttpRequest) -> HttpResponse:
+    """All the reader's data as a ZIP (see `services.account_data_export`)."""
+    content = services.account_data_export(
+        user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    day = timezone.localdate().isoformat()
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="edition-data-{request.user.pk}-{day}.zip"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.account_delete(
+                user=request.user,
+                password=form.cleaned_data["password"],
+                annotations=form.cleaned_data["annotations"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            return redirect("accounts:account-deleted")
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account_deleted.html")
 
 
 class LoginView(auth_views.LoginView):
