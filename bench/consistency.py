@@ -15,6 +15,8 @@ from django.urls import reverse
 from bench.config import HOST
 from bench.scenarios import API_PARAGRAPH, Actor
 
+MARKER = "bench-consistency-"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -43,7 +45,7 @@ def check(*, ports: list[int], edition_path: str, edition_slug: str, reader: Act
     """Run the checks between the first two instances; `fresh` is a session only for this
     (it is signed out at the end)."""
     a, b = ports[0], ports[1]
-    marker = f"bench-consistency-{secrets.token_hex(6)}"
+    marker = f"{MARKER}{secrets.token_hex(6)}"
     checks: list[Check] = []
 
     def record(name: str, passed: bool, detail: str = "") -> None:

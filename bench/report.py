@@ -48,6 +48,7 @@ class Row:
     weight: Weight | None = None
     skipped: str = ""
     drained: float = 0.0  # seconds the server still worked after wrk stopped
+    statuses: dict[str, int] | None = None  # responses by status, from gunicorn's access log
 
     def as_dict(self, baseline: float) -> dict:
         return {
@@ -60,6 +61,7 @@ class Row:
             "status_in_test_client": self.status,
             "bytes": self.weight.as_dict() if self.weight else None,
             "drain_seconds": round(self.drained, 2),
+            "statuses": self.statuses,
         }
 
 
@@ -124,6 +126,17 @@ def table(rows: list[Row]) -> str:
     header = _line([name for name, _, _ in COLUMNS])
     lines = [header, "-" * len(header)]
     lines += [_line(_cells(row, baseline)) for row in rows]
+    return "\n".join(lines)
+
+
+def error_statuses(rows: list[Row]) -> str:
+    """Which statuses the errors were (the server also answered what wrk no longer waited for)."""
+    lines = []
+    for row in rows:
+        failed = {s: n for s, n in (row.statuses or {}).items() if not s.startswith(("2", "3"))}
+        if failed:
+            counts = ", ".join(f"{n:,} × {status}" for status, n in sorted(failed.items()))
+            lines.append(f"  {row.label}: {counts}")
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import Q
 from django.utils import timezone
 
 from annotations.models import Annotation
@@ -148,8 +149,8 @@ def run(config: BenchConfig) -> int:
     reader = get_user_model().objects.get(username=data.READER)
     visible = annotations_visible_to(reader).count()
     actors = {
-        "reader": scenarios.actor(data.READER, edition),
-        "instructor": scenarios.actor(data.INSTRUCTOR, edition),
+        "reader": scenarios.actor(data.READER),
+        "instructor": scenarios.actor(data.INSTRUCTOR),
     }
     todo = scenarios.scenarios(edition)
     rows = [report.Row(s.key, s.label, skipped=s.skipped) for s in todo]
@@ -173,12 +174,13 @@ def run(config: BenchConfig) -> int:
         checked = _consistency(config, ports, edition, actors)
         bare = wire.page_weight(ports[0], f"{edition.get_absolute_url()}?scope=mine", {})
         for scenario, row in zip(todo, rows, strict=True):
-            _load(config, scenario, row, actors, ports, workdir)
+            _load(config, scenario, row, actors, servers, workdir, edition)
         logs = sum((instance.log_errors() for instance in servers), Counter())
     loads = (load_before, os.getloadavg()[0])
-    written = (
-        Annotation.objects.filter(created__gte=started).delete()[1].get(Annotation._meta.label, 0)
+    writes = Annotation.objects.filter(created__gte=started).filter(
+        Q(body=scenarios.NOTE_BODY) | Q(body__startswith=consistency.MARKER)
     )
+    written = writes.delete()[1].get(Annotation._meta.label, 0)
     say(f"== removed the {written:,} annotations this run wrote, so --reuse finds the build's data")
     return _finish(config, build, rows, bare, checked, visible, logs, loads)
 
@@ -198,22 +200,40 @@ def _count_queries(todo, rows, actors) -> None:
             row.skipped = _failed(error)
 
 
-def _load(config, scenario, row, actors, ports, workdir) -> None:
+def _request(scenario, actors, edition) -> load.Request:
+    variants = ()
+    if scenario.many_writers:
+        variants = tuple(
+            (scenarios.headers_of(writer, scenario.method), body)
+            for writer, body in scenarios.writers(edition)
+        )
+    return load.Request(
+        scenario.method,
+        scenario.path,
+        scenarios.headers(scenario, actors),
+        scenario.body,
+        variants,
+    )
+
+
+def _load(config, scenario, row, actors, servers, workdir, edition) -> None:
     if row.skipped:
         say(f"-- {scenario.label}: skipped ({row.skipped})")
         return
-    request = load.Request(
-        scenario.method, scenario.path, scenarios.headers(scenario, actors), scenario.body
-    )
-    say(f"-- {scenario.label}: {config.warmup} s warm-up, {config.duration} s")
+    ports = [instance.port for instance in servers]
     try:
+        request = _request(scenario, actors, edition)
+        writers = f", {len(request.variants)} writers in turn" if request.variants else ""
+        say(f"-- {scenario.label}: {config.warmup} s warm-up, {config.duration} s{writers}")
         if scenario.page:
             row.weight = wire.page_weight(ports[0], scenario.path, request.headers)
         common = {"ports": ports, "concurrency": config.concurrency, "script_dir": workdir}
         load.run(request, duration=config.warmup, **common)
         server.wait_idle(ports)
+        offsets = server.access_log_size(servers)
         row.result, _ = load.run(request, duration=config.duration, **common)
         row.drained = server.wait_idle(ports)
+        row.statuses = dict(server.statuses_since(servers, offsets))
     except Exception as error:  # noqa: BLE001 - reported in the table
         row.skipped = _failed(error)
 
@@ -227,7 +247,7 @@ def _consistency(config, ports, edition, actors) -> list[consistency.Check]:
         edition_path=edition.get_absolute_url(),
         edition_slug=edition.slug,
         reader=actors["reader"],
-        fresh=scenarios.actor(data.READER, edition),
+        fresh=scenarios.actor(data.READER),
     )
     for item in found:
         say(f"   {'ok  ' if item.passed else 'FAIL'} {item.name} {item.detail}".rstrip())
@@ -259,6 +279,10 @@ def _finish(config, build, rows, bare, checked, visible, logs, loads) -> int:
     )
     show(report.table(rows))
     show(report.LEGEND)
+    failed = report.error_statuses(rows)
+    if failed:
+        show("Responses other than 2xx/3xx (gunicorn's access log):")
+        show(failed)
     show()
     show("Budgets (issue 6):")
     show(report.budget_lines(found))

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
+from django.utils.crypto import get_random_string
 
 from annotations.services import TextSelector, selector_validate
 from bench.config import HOST
-from bench.data import INSTRUCTOR, READER
+from bench.data import INSTRUCTOR, PREFIX, READER
 from bench.text import word_spans
-from courses.models import Course
+from courses.models import Course, Membership
 from edition.models import Edition, Paragraph
 
 EDITION = "erz-2023"
@@ -29,6 +31,8 @@ API_PARAGRAPH = "p12"
 SEARCH_PATH = "/search/"
 SEARCH_QUERY = "?q=Bilder"
 BASELINE_PATH = "/static/bench/baseline.html"
+WRITERS = 200
+NOTE_BODY = "Benchmark: *eine* Notiz für die Gruppe."
 
 
 @dataclass(frozen=True)
@@ -54,33 +58,45 @@ class Scenario:
     body: str = ""
     page: bool = False  # an HTML page: weigh it with its CSS and JS
     skipped: str = ""
+    many_writers: bool = False  # under load, rotate over `writers()` instead of the actor
 
 
 def bench_client() -> Client:
     return Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
 
 
-def actor(username: str, edition: Edition) -> Actor:
-    """A signed-in session and its CSRF token, as the reading page hands them to its script."""
+def actor(username: str) -> Actor:
+    """A signed-in session and a CSRF token of the form Django issues (any well-formed token
+    is accepted when the cookie and the header agree, as the page's script sends them)."""
     client = bench_client()
     client.force_login(get_user_model().objects.get(username=username))
-    client.get(edition.get_absolute_url())
     return Actor(
         username=username,
         session=client.cookies[settings.SESSION_COOKIE_NAME].value,
-        csrf_token=client.cookies[settings.CSRF_COOKIE_NAME].value,
+        csrf_token=get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS),
     )
 
 
+def writers(edition: Edition, count: int = WRITERS) -> list[tuple[Actor, str]]:
+    """Students of every course, each with a note for their own course: on a seminar platform
+    many people write at once, and each stays under the per-user rate limit of creating notes
+    (`settings.RATE_LIMITS`, when there is one), which is left on as in production."""
+    students = (
+        Membership.objects.filter(role=Membership.Role.STUDENT, user__username__startswith=PREFIX)
+        .select_related("user", "course__group")
+        .order_by("user__username")[:count]
+    )
+    return [(actor(m.user.username), _new_note(edition, m.course)) for m in students]
+
+
 def headers(scenario: Scenario, actors: dict[str, Actor]) -> dict[str, str]:
-    if not scenario.actor:
-        return {}
-    signed_in = {"Cookie": actors[scenario.actor].cookie()}
-    if scenario.method != "GET":
-        signed_in |= {
-            "X-CSRFToken": actors[scenario.actor].csrf_token,
-            "Content-Type": "application/json",
-        }
+    return headers_of(actors[scenario.actor], scenario.method) if scenario.actor else {}
+
+
+def headers_of(who: Actor, method: str = "GET") -> dict[str, str]:
+    signed_in = {"Cookie": who.cookie()}
+    if method != "GET":
+        signed_in |= {"X-CSRFToken": who.csrf_token, "Content-Type": "application/json"}
     return signed_in
 
 
@@ -105,7 +121,7 @@ def _new_note(edition: Edition, course: Course) -> str:
             "paragraph": paragraph.public_id,
             "selector": selector.__dict__,
             "motivation": "commenting",
-            "body": "Benchmark: *eine* Notiz für die Gruppe.",
+            "body": NOTE_BODY,
             "tags": ["Methode"],
             "visibility": "group",
             "group": course.group.slug,
@@ -155,6 +171,7 @@ def scenarios(edition: Edition) -> list[Scenario]:
             method="POST",
             actor="reader",
             body=_new_note(edition, reader_course),
+            many_writers=True,
         ),
     ]
 

@@ -33,6 +33,7 @@ class Server:
     port: int
     process: subprocess.Popen
     log: Path
+    access_log: Path | None = None  # one status code a line
 
     @property
     def url(self) -> str:
@@ -55,6 +56,29 @@ class Server:
         return Counter(found[-1] for found in last_lines if found)
 
 
+def access_log_size(servers: list[Server]) -> list[int]:
+    return [_size(server.access_log) for server in servers]
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def statuses_since(servers: list[Server], offsets: list[int]) -> Counter:
+    """Responses by status code since `access_log_size` gave `offsets`."""
+    counted: Counter = Counter()
+    for server, offset in zip(servers, offsets, strict=True):
+        if server.access_log is None or not server.access_log.exists():
+            continue
+        with server.access_log.open("rb") as log:
+            log.seek(offset)
+            counted.update(line.strip().decode() for line in log if line.strip())
+    return counted
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -62,8 +86,10 @@ def free_port() -> int:
 
 
 def start(*, log: Path, probe_path: str) -> Server:
-    """A gunicorn on a free port, answering `probe_path` with 200 before this returns."""
+    """A gunicorn on a free port, answering `probe_path` with 200 before this returns. Its
+    access log holds only each response's status, to tell errors apart."""
     port = free_port()
+    access_log = log.with_name(f"{log.stem}-access.log")
     command = [
         sys.executable,
         "-m",
@@ -73,6 +99,8 @@ def start(*, log: Path, probe_path: str) -> Server:
         f"--workers={WORKERS}",
         "--log-level=warning",
         "--timeout=60",
+        f"--access-logfile={access_log}",
+        "--access-logformat=%(s)s",
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -83,7 +111,7 @@ def start(*, log: Path, probe_path: str) -> Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(port=port, process=process, log=log)
+    server = Server(port=port, process=process, log=log, access_log=access_log)
     try:
         _wait_ready(server, probe_path)
     except BaseException:

@@ -113,6 +113,8 @@ def test_a_quick_run_measures_every_scenario_and_two_instances_agree(tmp_path, w
         assert scenarios[key]["skipped"] is None, scenarios[key]
         assert scenarios[key]["queries_per_request"] > 0
     assert scenarios["edition_anonymous"]["bytes"]["js"] > 0
+    assert sum(scenarios["static"]["statuses"].values()) >= scenarios["static"]["wrk"]["requests"]
+    assert "create annotation (API): 1 s warm-up, 1 s, 57 writers in turn" in completed.stdout
     assert document["build"]["rows"]["annotations"] == 1_000
     assert document["meta"]["reader_sees"] > 0
     if two:

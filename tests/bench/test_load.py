@@ -98,6 +98,15 @@ def test_a_post_script_carries_method_body_and_headers():
     assert "function setup(" not in script  # one instance: wrk connects to the URL's port
 
 
+def test_variants_make_a_request_hook_that_takes_them_in_turn():
+    variants = (({"Cookie": "a=1"}, "eins"), ({"Cookie": "a=2"}, "zwei"))
+    script = load.lua_script(load.Request("POST", "/api/annotations/", {}, "", variants), [8001])
+    assert "function request()" in script
+    assert '{ headers = { ["Cookie"] = "a=1" }, body = "eins" }' in script
+    assert '{ headers = { ["Cookie"] = "a=2" }, body = "zwei" }' in script
+    assert "function request()" not in load.lua_script(load.Request("GET", "/", {}), [8001])
+
+
 def test_with_two_instances_each_thread_is_pinned_to_one_port():
     script = load.lua_script(load.Request("GET", "/", {}), [8001, 8002])
     assert "local ports = { 8001, 8002 }" in script
@@ -139,3 +148,40 @@ def test_wrk_spreads_the_load_over_two_servers(tmp_path, wrk_installed):
     assert result.p95_ms is not None
     assert set(counts) == set(ports)
     assert min(counts.values()) > 0.3 * max(counts.values())
+
+
+def test_variants_are_sent_in_turn(tmp_path, wrk_installed):
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append((self.headers["Cookie"], body.decode()))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    variants = tuple(
+        ({"Cookie": f"sessionid=s{n}"}, f'{{"n": {n}, "text": "Größe"}}') for n in range(3)
+    )
+    try:
+        result, output = load.run(
+            load.Request("POST", "/api/annotations/", {}, "", variants),
+            ports=[server.server_address[1]],
+            duration=1,
+            concurrency=1,
+            script_dir=tmp_path,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.requests >= 3 and result.errors == 0, output
+    sent = [(headers["Cookie"], body) for headers, body in variants]
+    assert set(seen) == set(sent)
+    for this, following in zip(seen, seen[1:]):  # one connection: strictly in turn
+        assert sent.index(following) == (sent.index(this) + 1) % len(sent)

@@ -3,7 +3,7 @@
 import json
 
 from bench.load import WrkResult
-from bench.report import Row, budget_lines, budgets, table, write_json
+from bench.report import Row, budget_lines, budgets, error_statuses, table, write_json
 from bench.wire import Weight
 
 
@@ -90,3 +90,11 @@ def test_the_json_has_every_scenario_with_its_ratio_to_the_baseline(tmp_path):
     assert anonymous["bytes"]["js"] == 14_700
     assert document["scenarios"][4]["skipped"] == "no /search/ URL in this version"
     assert document["budgets"] == []
+
+
+def test_error_statuses_name_the_scenario_and_the_codes():
+    measured = rows()
+    measured[5].statuses = {"201": 400, "429": 12, "500": 3}
+    measured[1].statuses = {"200": 10}
+    assert error_statuses(measured) == "  create annotation (API): 12 × 429, 3 × 500"
+    assert error_statuses(rows()) == ""

@@ -3,7 +3,7 @@
 import socket
 from pathlib import Path
 
-from bench.server import Server, open_connections
+from bench.server import Server, access_log_size, open_connections, statuses_since
 
 # The shape of a gunicorn log with two failed requests, each a chained traceback.
 LOG = """\
@@ -51,3 +51,14 @@ def test_open_connections_count_what_the_server_has_not_closed():
         assert open_connections([port]) == 1
         accepted.close()
         assert open_connections([port]) == 0
+
+
+def test_statuses_are_counted_from_the_access_logs_since_an_offset(tmp_path):
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    logs[0].write_text("200\n200\n")
+    logs[1].write_text("")
+    servers = [Server(port=0, process=None, log=tmp_path / "x", access_log=log) for log in logs]
+    offsets = access_log_size(servers)
+    logs[0].write_text("200\n200\n201\n429\n")
+    logs[1].write_text("201\n500\n")
+    assert statuses_since(servers, offsets) == {"201": 2, "429": 1, "500": 1}
