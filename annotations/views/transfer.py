@@ -107,7 +107,7 @@ def annotation_import(request: HttpRequest) -> HttpResponse:
     """Upload a file of annotations; they become the reader's own. "Check" runs the import and
     throws it away, to see the report first."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report, refusal, status = None, "", 200
+    report, file_refusal, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -125,10 +125,10 @@ def annotation_import(request: HttpRequest) -> HttpResponse:
                 visibility=form.cleaned_data["visibility"],
             )
         except ImportFileError as error:
-            refusal, status = error.message, error.status
+            file_refusal, status = error.message, error.status
         else:
             status = 400 if report.problems and not (report.imported and report.partial) else 200
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "report": report, "refusal": refusal}
+    context = {"form": form, "report": report, "file_refusal": file_refusal}
     return render(request, "annotations/import.html", context, status=status)
