@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "courses",
     "search",
     "bench",
+    "ops",
 ]
 
 MIDDLEWARE = [
