@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import display_name_for
 from annotations import exporting, importing, selectors
 from annotations.importing import ImportFileError
 
@@ -39,7 +41,7 @@ def my_annotations_jsonld(request: HttpRequest) -> HttpResponse:
     data = exporting.annotation_collection(
         _mine(request),
         collection_id=base_url + reverse("annotations:my-annotations-jsonld"),
-        label=_("Annotations by %(name)s") % {"name": request.user.get_username()},
+        label=_("Annotations by %(name)s") % {"name": display_name_for(request.user)},
         base_url=base_url,
     )
     return download(
@@ -75,11 +77,14 @@ def my_annotations_markdown(request: HttpRequest) -> HttpResponse:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "W3C Web Annotation JSON-LD (as exported here) or a Hypothesis export (JSON), "
-            "at most %(size)s MiB and %(items)s annotations."
-        )
-        % {"size": importing.MAX_BYTES // (1024 * 1024), "items": importing.MAX_ITEMS},
+        help_text=format_lazy(
+            gettext_lazy(
+                "W3C Web Annotation JSON-LD (as exported here) or a Hypothesis export (JSON), "
+                "at most {size} MiB and {items} annotations."
+            ),
+            size=importing.MAX_BYTES // (1024 * 1024),
+            items=importing.MAX_ITEMS,
+        ),
     )
     visibility = forms.ChoiceField(
         label=gettext_lazy("Who sees the imported notes"),
