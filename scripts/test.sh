@@ -33,7 +33,8 @@ env -u DATABASE_URL .venv/bin/python -m pytest "$@"
 PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
   echo "== tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+  # A test database of its own per run, so two runs on one server never drop each other's.
+  DATABASE_URL="$PG_URL" TEST_DB_NAME="${TEST_DB_NAME:-test_edition_$$}" .venv/bin/python -m pytest "$@"
 elif [ "$CI" = "true" ]; then
   echo "!! CI=true but PostgreSQL is not reachable at $PG_URL" >&2
   exit 1
