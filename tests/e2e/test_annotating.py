@@ -292,3 +292,19 @@ def test_permalink_opens_the_edition_with_the_thread_open(page, live_server, stu
     thread = page.locator(f"#annotation-{note.uuid}")
     expect(thread).to_have_class(re.compile(r"\bis-active\b"))
     expect(page.locator(f'mark[data-annotation="{note.uuid}"]')).to_be_focused()
+
+
+def test_stale_edit_is_refused_and_the_newer_text_kept(page, live_server, students):
+    from annotations.services import annotation_update
+
+    note = annotate(students["lena"], "p9", "statistische Synthese", "Erste Fassung", "public")
+    log_in(page, live_server, "lena")
+    page.locator(f"#annotation-{note.uuid}").get_by_role("button", name="Edit").click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    editor.get_by_role("textbox", name="Note (Markdown)").fill("Aus dem alten Fenster")
+    # Meanwhile the same note is changed elsewhere (another tab, the API).
+    annotation_update(user=students["lena"], annotation=note, body="Neuere Fassung")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.get_by_role("alert")).not_to_be_empty()
+    note.refresh_from_db()
+    assert note.body == "Neuere Fassung"

@@ -8,9 +8,14 @@ export class ApiError extends Error {
   }
 }
 
+export function newKey() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export function createApi(config) {
-  async function request(method, url, body) {
-    const headers = { Accept: "application/json" };
+  async function request(method, url, body, extraHeaders = {}) {
+    const headers = { Accept: "application/json", ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRFToken"] = config.csrfToken;
     let response;
@@ -49,9 +54,13 @@ export function createApi(config) {
 
   const itemUrl = (id) => `${config.api.annotations}${id}/`;
   return {
-    create: (data) => request("POST", config.api.annotations, data),
+    // One key per save: a retry after a lost answer does not save twice.
+    create: (data, key = newKey()) =>
+      request("POST", config.api.annotations, data, { "Idempotency-Key": key }),
     get: (id) => request("GET", itemUrl(id)),
-    update: (id, data) => request("PATCH", itemUrl(id), data),
+    // A version from when the editor opened: a note changed elsewhere since is not overwritten.
+    update: (id, data, version) =>
+      request("PATCH", itemUrl(id), data, version ? { "If-Match": `"${version}"` } : {}),
     remove: (id) => request("DELETE", itemUrl(id)),
     preview: (body) => request("POST", config.api.preview, { body }),
     tags: (q, group) =>

@@ -1,6 +1,7 @@
 // The annotation editor: a modal dialog with the passage, kind, Markdown note with preview,
 // tags with suggestions, visibility and colour. Resolves with the saved annotation's JSON.
 
+import { newKey } from "./api.js";
 import { findPassage } from "./text.js";
 
 const TAGS_MAX = 10;
@@ -244,9 +245,10 @@ export function createEditor(dialog, { api, config }) {
     const saveButton = dialog.querySelector("[data-editor-save]");
     saveButton.disabled = true;
     try {
+      state.key = state.key || newKey();
       const saved = state.annotation
-        ? await api.update(state.annotation.id, data)
-        : await api.create(data);
+        ? await api.update(state.annotation.id, data, state.annotation.version)
+        : await api.create(data, state.key);
       if (!state.annotation) {
         localStorage.setItem("annotator-colour", data.colour);
         localStorage.setItem("annotator-visibility", field("visibility").value.startsWith("group") ? "private" : data.visibility);
