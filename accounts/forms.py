@@ -2,11 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from accounts.services import ANNOTATIONS_ANONYMISE, ANNOTATIONS_DELETE
+from config import ratelimit
 
 DISPLAY_NAME_MAX_LENGTH = Profile._meta.get_field("display_name").max_length
 
@@ -52,6 +54,39 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. “Zotero sync on my laptop”."),
     )
+
+
+def login_identity(request, username: str) -> str:
+    """What failed log-ins are counted against: the username (as typed, case-folded) and the
+    address, so guessing one reader's password from one place is slowed without locking the
+    reader out everywhere."""
+    return f"{(username or '').strip().casefold()}|{ratelimit.client_ip(request)}"
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing before any password is checked while this username has too
+    many recent failures from this address (`retry_after` then holds the seconds to wait)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "too_many_attempts": _(
+            "Too many failed log-ins for this username from your address. "
+            "Try again in %(minutes)d minutes."
+        ),
+    }
+
+    retry_after: int | None = None
+
+    def clean(self):
+        identity = login_identity(self.request, self.cleaned_data.get("username"))
+        self.retry_after = ratelimit.retry_after("login-failure", identity)
+        if self.retry_after:
+            raise ValidationError(
+                self.error_messages["too_many_attempts"],
+                code="too_many_attempts",
+                params={"minutes": ratelimit.minutes(self.retry_after)},
+            )
+        return super().clean()
 
 
 class AccountDeleteForm(forms.Form):

@@ -21,8 +21,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, tokens
-from accounts.forms import AccountDeleteForm, ApiTokenForm, ProfileForm, SignupForm
+from accounts.forms import (
+    AccountDeleteForm,
+    ApiTokenForm,
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+    login_identity,
+)
 from accounts.models import ApiToken
+from config import ratelimit
 
 
 def safe_next_url(request: HttpRequest) -> str:
@@ -40,6 +48,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    if request.method == "POST":
+        wait = ratelimit.hit("signup", ratelimit.client_ip(request))
+        if wait:
+            return _signup_refused(request, next_url, wait)
     form = SignupForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -56,6 +68,21 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     context = {"form": form, "next": next_url}
     return render(request, "accounts/signup.html", context)
+
+
+def _signup_refused(request: HttpRequest, next_url: str, wait: int) -> HttpResponse:
+    """429 with the form as sent (but the passwords), nothing in it checked: a refused attempt
+    learns nothing, not even whether a username is taken."""
+    form = SignupForm(
+        initial={name: request.POST.get(name, "") for name in ("username", "email", "display_name")}
+    )
+    refusal = _("Too many sign-ups from your address. Try again in %(minutes)d minutes.") % {
+        "minutes": ratelimit.minutes(wait)
+    }
+    context = {"form": form, "next": next_url, "refusal": refusal}
+    response = render(request, "accounts/signup.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _profile_page(request: HttpRequest, **context) -> HttpResponse:
@@ -91,6 +118,17 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     so the page is not cached and there is no redirect that would need to carry it."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
+        wait = ratelimit.hit("api-token-create", str(request.user.pk))
+        if wait:
+            form.add_error(
+                None,
+                _("You have made too many tokens lately. Try again in %(minutes)d minutes.")
+                % {"minutes": ratelimit.minutes(wait)},
+            )
+            response = _profile_page(request, token_form=form)
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
         try:
             token, raw = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
@@ -154,7 +192,27 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """Failed log-ins are counted per username and address; past the limit `LoginForm` refuses
+    before checking any password (429), and a successful log-in clears the count."""
+
     template_name = "accounts/login.html"
+    form_class = LoginForm
+
+    def form_valid(self, form):
+        ratelimit.reset("login-failure", self._identity(form))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        else:
+            ratelimit.hit("login-failure", self._identity(form))
+        return response
+
+    def _identity(self, form) -> str:
+        return login_identity(self.request, form.cleaned_data.get("username", ""))
 
 
 class LogoutView(auth_views.LogoutView):

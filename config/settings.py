@@ -8,6 +8,9 @@ CACHE_URL     redis://host:port/db for the cache shared by all app servers (REDI
               when CACHE_URL is unset); without either, each process has a local-memory cache.
 SECURE_SSL_REDIRECT  on when DEBUG is off; 0 only where no TLS proxy is in front (the benchmark
               on 127.0.0.1). HSTS and secure cookies stay on.
+CLIENT_IP_HEADER  the header a trusted proxy sets to the client's address (HTTP_X_REAL_IP);
+              rate limits per address read it. Unset, REMOTE_ADDR is the client.
+RATE_LIMITS_ENABLED  on unless 0 (for a benchmark that writes as one user at full speed).
 
 Nothing that several app servers must share lives in process memory: sessions are in the
 database, the cache is Redis when configured.
@@ -164,6 +167,18 @@ X_FRAME_OPTIONS = "DENY"
 # of at most 2 MiB, with room for the import page to explain a file a little too large).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
+
+# Rate limits (config/ratelimit.py), counted in the cache: scope → (limit, period in seconds).
+RATE_LIMITS_ENABLED = env_flag("RATE_LIMITS_ENABLED", True)
+RATE_LIMITS = {
+    "login-failure": (10, 15 * 60),  # per username and address; a successful login clears it
+    "signup": (30, 60 * 60),  # attempts per address (a class behind one NAT signs up at once)
+    "api-token-create": (10, 60 * 60),  # per user
+    "annotation-create": (120, 60),  # per user, through the JSON API and the W3C protocol
+}
+# The request header a trusted proxy puts the client's address in (e.g. HTTP_X_REAL_IP);
+# unset, REMOTE_ADDR is the client.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -36,6 +36,7 @@ from annotations.services import (
     IdempotencyKeyReused,
     TextSelector,
 )
+from config import ratelimit
 from edition.models import Edition, Paragraph
 
 REQUEST_MAX_BYTES = 64 * 1024
@@ -44,6 +45,17 @@ PAGE_MAX = 200
 
 def error(status: int, field: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"field": field, "message": message}}, status=status)
+
+
+def creation_refused(request: HttpRequest) -> JsonResponse | None:
+    """429 once the user has made too many annotations through the API and the protocol
+    (`settings.RATE_LIMITS["annotation-create"]`), else None; counts this attempt."""
+    wait = ratelimit.hit("annotation-create", str(request.user.pk))
+    if wait is None:
+        return None
+    return ratelimit.too_many_requests_json(
+        "request", f"too many new annotations; try again in {wait} seconds", wait
+    )
 
 
 def _json_body(request: HttpRequest) -> dict:
@@ -137,10 +149,15 @@ def annotation_collection(request: HttpRequest) -> JsonResponse:
 def _list(request) -> JsonResponse:
     params = request.GET
     try:
-        offset = max(0, int(params.get("offset", 0)))
-        limit = min(PAGE_MAX, max(1, int(params.get("limit", 50))))
+        offset = int(params.get("offset", 0))
+        limit = int(params.get("limit", 50))
     except ValueError as exc:
         raise AnnotationError("offset", "offset and limit must be integers") from exc
+    if offset < 0:
+        raise AnnotationError("offset", "must be 0 or more")
+    if limit < 1:
+        raise AnnotationError("limit", f"must be from 1 to {PAGE_MAX}")
+    limit = min(PAGE_MAX, limit)  # more than a page's worth gets a full page
     scope = params.get("scope") or None
     if scope not in (None, "mine", "groups", "public"):
         raise AnnotationError("scope", "must be mine, groups or public")
@@ -161,7 +178,8 @@ def _list(request) -> JsonResponse:
     base = _base_url(request)
     items = [
         annotation_as_json(a, user=request.user, base_url=base)
-        for a in annotations[offset : offset + limit]
+        # An offset past the end asks the database nothing (a huge one would overflow its integer).
+        for a in (annotations[offset : offset + limit] if offset < total else [])
     ]
     return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
 
@@ -169,6 +187,8 @@ def _list(request) -> JsonResponse:
 def _create(request) -> JsonResponse:
     if not request.user.is_authenticated:
         return error(401, "user", "log in to annotate")
+    if refused := creation_refused(request):
+        return refused
     data = _json_body(request)
     parent = paragraph = None
     if data.get("reply_to"):

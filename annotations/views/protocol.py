@@ -34,7 +34,7 @@ from accounts.tokens import bearer_or_session, unauthorized
 from annotations import selectors, services, w3c
 from annotations.models import Annotation
 from annotations.services import AnnotationError, AnnotationPermissionError
-from annotations.views.api import REQUEST_MAX_BYTES, error
+from annotations.views.api import REQUEST_MAX_BYTES, creation_refused, error
 from edition.models import Edition
 
 PAGE_SIZE = 100
@@ -368,6 +368,8 @@ def _slug(request: HttpRequest) -> uuid_module.UUID | None:
 def _create(request: HttpRequest, media_type: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return unauthorized("log in or send an API token to annotate")
+    if refused := creation_refused(request):
+        return refused
     parsed = w3c.w3c_parse(_json_body(request))
     base_url = _base_url(request)
     given = w3c.annotation_input(parsed, user=request.user, base_url=base_url)
