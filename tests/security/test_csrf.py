@@ -35,7 +35,7 @@ def patterns() -> list[tuple[str, str, object]]:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, route, entry.namespace or namespace)
             elif isinstance(entry, URLPattern):
-                name = f"{namespace}:{entry.name}" if entry.name else route
+                name = (f"{namespace}:" if namespace else "") + entry.name if entry.name else route
                 yield name, route, entry.callback
 
     return list(walk(get_resolver().url_patterns, "", None))

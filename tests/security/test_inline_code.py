@@ -202,6 +202,7 @@ NOT_PAGES = {
     "accounts:account-data": "ZIP file",
     "courses:assignment-annotations-csv": "CSV",
     "accounts:logout": "POST only",
+    "set_language": "POST only (sets the language cookie and redirects)",
     "accounts:api-token-revoke": "POST only",
     "courses:join-code-regenerate": "POST only",
     "courses:joining-set": "POST only",
@@ -220,7 +221,7 @@ def url_names() -> set[str]:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and namespace != "admin":
-                yield f"{namespace}:{pattern.name}"
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
     return set(walk(get_resolver().url_patterns, None))
 
