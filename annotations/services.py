@@ -120,6 +120,8 @@ def tags_normalise(tags: list[str], *, limit: int = TAGS_MAX) -> list[str]:
             continue
         if len(name) > TAG_MAX_LENGTH:
             raise AnnotationError("tags", f"a tag has at most {TAG_MAX_LENGTH} characters")
+        if "\x00" in name:
+            raise AnnotationError("tags", "a tag may not contain the NUL character")
         if "," in name or '"' in name:
             raise AnnotationError("tags", "a tag may not contain commas or double quotes")
         if not Tag().slugify(name):
@@ -133,6 +135,8 @@ def tags_normalise(tags: list[str], *, limit: int = TAGS_MAX) -> list[str]:
 def _check_body(motivation: str, body: str) -> str:
     if not isinstance(body, str):
         raise AnnotationError("body", "must be text")
+    if "\x00" in body:
+        raise AnnotationError("body", "may not contain the NUL character")
     if len(body) > BODY_MAX_LENGTH:
         raise AnnotationError(
             "body", f"is {len(body)} characters long; the limit is {BODY_MAX_LENGTH}"
