@@ -5,9 +5,7 @@ Started by `manage.py bench` as `python -m bench`; it prints progress and the ta
 """
 
 import os
-import platform
 import shutil
-import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -25,7 +23,18 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from annotations.selectors import annotations_visible_to
-from bench import checks, consistency, data, database, load, report, scenarios, server, wire
+from bench import (
+    checks,
+    consistency,
+    data,
+    database,
+    load,
+    meta,
+    report,
+    scenarios,
+    server,
+    wire,
+)
 from bench.config import CONFIG_VARIABLE, WORKERS, BenchConfig
 from edition.models import Edition
 from edition.services import edition_import
@@ -105,37 +114,6 @@ def _baseline_file(page: bytes) -> None:
     target.write_bytes(page)
 
 
-def _database_server() -> str:
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if postgres else "SELECT 'SQLite ' || sqlite_version()")
-        return cursor.fetchone()[0].split(" on ")[0]
-
-
-def _git(*args: str) -> str:
-    completed = subprocess.run(  # noqa: S603 - git with our own arguments
-        ["git", *args],  # noqa: S607 - git from the PATH
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return completed.stdout.strip()
-
-
-def _versions() -> dict:
-    wrk = subprocess.run(  # noqa: S603 - our own arguments
-        [load.WRK, "--version"], capture_output=True, text=True, check=False
-    )
-    return {
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "python": platform.python_version(),
-        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if wrk.stdout or wrk.stderr else "",
-        "database_server": _database_server(),
-    }
-
-
 def run(config: BenchConfig) -> int:
     load_before = os.getloadavg()[0]
     started = timezone.now()
@@ -177,12 +155,17 @@ def run(config: BenchConfig) -> int:
             _load(config, scenario, row, actors, servers, workdir, edition)
         logs = sum((instance.log_errors() for instance in servers), Counter())
     loads = (load_before, os.getloadavg()[0])
+    _forget_writes(started)
+    return _finish(config, build, rows, bare, checked, visible, logs, loads)
+
+
+def _forget_writes(started) -> None:
+    """The notes this run wrote go, so a later --reuse meets the data the build made."""
     writes = Annotation.objects.filter(created__gte=started).filter(
         Q(body=scenarios.NOTE_BODY) | Q(body__startswith=consistency.MARKER)
     )
     written = writes.delete()[1].get(Annotation._meta.label, 0)
-    say(f"== removed the {written:,} annotations this run wrote, so --reuse finds the build's data")
-    return _finish(config, build, rows, bare, checked, visible, logs, loads)
+    say(f"== removed the {written:,} annotations this run wrote")
 
 
 def _failed(error: Exception) -> str:
@@ -255,7 +238,7 @@ def _consistency(config, ports, edition, actors) -> list[consistency.Check]:
 
 
 def _finish(config, build, rows, bare, checked, visible, logs, loads) -> int:
-    meta = {
+    about = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": database.describe(config.database_url),
         "sizes": config.sizes.__dict__,
@@ -267,15 +250,15 @@ def _finish(config, build, rows, bare, checked, visible, logs, loads) -> int:
         "cache": config.cache_url or "local memory (per process)",
         "cpus": os.cpu_count(),
         "load_average_before_after": [round(n, 2) for n in loads],
-        **_versions(),
+        **meta.versions(),
     }
     found = report.budgets(rows, concurrency=config.concurrency, bare_html=bare)
     show()
     show(
-        f"{meta['database']}; {config.instances} × gunicorn ({WORKERS} sync workers); "
-        f"wrk {config.concurrency} connections × {config.duration} s; cache: {meta['cache']}; "
+        f"{about['database']}; {config.instances} × gunicorn ({WORKERS} sync workers); "
+        f"wrk {config.concurrency} connections × {config.duration} s; cache: {about['cache']}; "
         f"{os.cpu_count()} CPUs, load average {loads[0]:.1f} before, {loads[1]:.1f} after; "
-        f"commit {meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''}"
+        f"commit {about['commit']}{' + uncommitted changes' * about['uncommitted_changes']}"
     )
     show(report.table(rows))
     show(report.LEGEND)
@@ -292,7 +275,7 @@ def _finish(config, build, rows, bare, checked, visible, logs, loads) -> int:
     if config.json_path:
         report.write_json(
             Path(config.json_path),
-            meta=meta,
+            meta=about,
             build=build,
             rows=rows,
             budgets=[b.__dict__ for b in found],

@@ -4,6 +4,7 @@ Each instance runs in its own session, so stopping it ends its master and worker
 nothing else.
 """
 
+import ctypes
 import http.client
 import os
 import re
@@ -20,6 +21,7 @@ from django.conf import settings
 
 from bench.config import HOST, WORKERS
 
+PR_SET_PDEATHSIG = 1
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 DRAIN_TIMEOUT = 180.0
@@ -85,6 +87,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the child, before gunicorn starts: on Linux, the kernel sends it SIGTERM when the
+    benchmark process dies, however it dies (even SIGKILL), so no instance is left behind."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 def start(*, log: Path, probe_path: str) -> Server:
     """A gunicorn on a free port, answering `probe_path` with 200 before this returns. Its
     access log holds only each response's status, to tell errors apart."""
@@ -110,6 +121,7 @@ def start(*, log: Path, probe_path: str) -> Server:
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # safe: the benchmark runs no threads
         )
     server = Server(port=port, process=process, log=log, access_log=access_log)
     try:

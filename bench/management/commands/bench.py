@@ -12,6 +12,7 @@ unless --reuse; drops it afterwards unless --keep. The run itself happens in a c
 """
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,7 +120,8 @@ class Command(BaseCommand):
 
     def _run_child(self, config: BenchConfig) -> int:
         """`python -m bench` in the benchmark's environment, its output relayed line by line.
-        Ctrl-C reaches it too (same process group); we wait while it stops gunicorn."""
+        Ctrl-C reaches it too (same process group); we wait while it stops gunicorn. SIGTERM
+        is passed on to it the same way."""
         child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "bench"],
             cwd=settings.BASE_DIR,
@@ -129,10 +131,13 @@ class Command(BaseCommand):
             text=True,
             bufsize=1,
         )
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
         try:
             for line in child.stdout:
                 self.stdout.write(line.rstrip("\n"))
             return child.wait()
         except KeyboardInterrupt:
             child.wait()
-            raise
+            raise CommandError("Interrupted; the gunicorn instances are stopped.") from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
