@@ -56,8 +56,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--cache-url",
-            default=os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""),
-            help="redis:// URL of the shared cache (default: CACHE_URL or REDIS_URL); CLEARED",
+            default="",
+            help="redis:// URL of the cache the instances share, which is CLEARED first "
+            "(default: none, each process caches for itself); never taken from CACHE_URL",
         )
         parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
         parser.add_argument(
