@@ -617,7 +617,8 @@ def snapshot() -> dict:
     tables = {}
     for label in ("annotations", "courses", "taggit", "accounts", "search"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            tables[model._meta.db_table] = list(model.objects.order_by("pk").values())
+            if model._meta.managed:  # not SQLite's full-text table, which mirrors SearchEntry
+                tables[model._meta.db_table] = list(model.objects.order_by("pk").values())
     users = get_user_model().objects.order_by("pk").values()
     tables["users"] = [{k: v for k, v in u.items() if k != "last_login"} for u in users]
     return tables
