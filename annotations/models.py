@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -48,22 +49,22 @@ class TaggedAnnotation(TaggedItemBase):
 
 class Annotation(models.Model):
     class Motivation(models.TextChoices):
-        HIGHLIGHTING = "highlighting", "Highlight"
-        COMMENTING = "commenting", "Comment"
-        QUESTIONING = "questioning", "Question"
-        REPLYING = "replying", "Reply"
+        HIGHLIGHTING = "highlighting", _("Highlight")
+        COMMENTING = "commenting", _("Comment")
+        QUESTIONING = "questioning", _("Question")
+        REPLYING = "replying", _("Reply")
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Only me"
-        GROUP = "group", "Group"
-        PUBLIC = "public", "Public"
+        PRIVATE = "private", _("Only me")
+        GROUP = "group", _("Group")
+        PUBLIC = "public", _("Public")
 
     class Colour(models.TextChoices):
-        YELLOW = "yellow", "Yellow"
-        GREEN = "green", "Green"
-        BLUE = "blue", "Blue"
-        PINK = "pink", "Pink"
-        PURPLE = "purple", "Purple"
+        YELLOW = "yellow", _("Yellow")
+        GREEN = "green", _("Green")
+        BLUE = "blue", _("Blue")
+        PINK = "pink", _("Pink")
+        PURPLE = "purple", _("Purple")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="annotations")

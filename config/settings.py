@@ -132,6 +132,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+# English unless the browser asks for German (Accept-Language) or the reader chose a language
+# in the header (set_language at /i18n/setlang/, remembered in the django_language cookie).
+# URLs carry no language prefix: a permalink is the same in every language.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "static/"

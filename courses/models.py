@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Group
 from edition.models import Edition, Paragraph
@@ -60,8 +61,8 @@ class Course(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", _("Student")
+        INSTRUCTOR = "instructor", _("Instructor")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

@@ -8,6 +8,7 @@ database.
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 PUBLIC_ID_REGEX = r"^p[1-9][0-9]*$"
 
@@ -73,8 +74,8 @@ class Edition(models.Model):
 
 class Creator(models.Model):
     class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        INTERVIEWEE = "interviewee", "Interviewee"
+        AUTHOR = "author", _("Author")
+        INTERVIEWEE = "interviewee", _("Interviewee")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="creators")
     position = models.PositiveSmallIntegerField()
@@ -98,8 +99,8 @@ class Creator(models.Model):
 
 class Speaker(models.Model):
     class Role(models.TextChoices):
-        INTERVIEWER = "interviewer", "Interviewer"
-        INTERVIEWEE = "interviewee", "Interviewee"
+        INTERVIEWER = "interviewer", _("Interviewer")
+        INTERVIEWEE = "interviewee", _("Interviewee")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="speakers")
     key = models.SlugField(max_length=40)

@@ -2,14 +2,15 @@
 // the button's label). The clipboard gets the HTML, so italics survive in a word processor, and
 // the plain text. Without JavaScript the citation is ordinary, selectable text.
 
-const LABELS = {
-  de: { copied: "Kopiert", failed: "Kopieren nicht möglich" },
-  en: { copied: "Copied", failed: "Could not copy" },
-};
+// The words come translated from the page (templates/includes/interface_labels.html).
+function pageLabels() {
+  const block = document.getElementById("interface-labels");
+  return block ? JSON.parse(block.textContent) : {};
+}
 
 function labels() {
-  const lang = (document.documentElement.lang || "en").slice(0, 2);
-  return LABELS[lang] || LABELS.en;
+  const text = pageLabels();
+  return { copied: text.copied || "Copied", failed: text.copyFailed || "Could not copy" };
 }
 
 async function copy(element) {
@@ -69,22 +70,13 @@ document.querySelectorAll("[data-copy-text]").forEach(enhance);
 // copy buttons. The citation is the one that page renders (fetched once per style). Escape
 // closes it and returns focus to the button.
 
-const POPOVER_LABELS = {
-  de: {
-    loading: "Zitat wird geladen …",
-    failed: "Zitat nicht verfügbar.",
-    more: "Alle Stile und Downloads",
-  },
-  en: {
-    loading: "Loading the citation …",
-    failed: "The citation is not available.",
-    more: "All styles and downloads",
-  },
-};
-
 function popoverLabels() {
-  const lang = (document.documentElement.lang || "en").slice(0, 2);
-  return POPOVER_LABELS[lang] || POPOVER_LABELS.en;
+  const text = pageLabels();
+  return {
+    loading: text.citationLoading || "Loading the citation …",
+    failed: text.citationFailed || "The citation is not available.",
+    more: text.citationMore || "All styles and downloads",
+  };
 }
 
 function chosenStyle() {

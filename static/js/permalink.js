@@ -1,14 +1,15 @@
 // Adds a "Copy link" button next to every permalink (elements with data-copy-url).
 // Without JavaScript the permalink is still a plain link that can be copied by hand.
 
-const LABELS = {
-  de: { copy: "Link kopieren", copied: "Link kopiert", failed: "Kopieren nicht möglich" },
-  en: { copy: "Copy link", copied: "Link copied", failed: "Could not copy" },
-};
-
+// The words come translated from the page (templates/includes/interface_labels.html).
 function labels() {
-  const lang = (document.documentElement.lang || "en").slice(0, 2);
-  return LABELS[lang] || LABELS.en;
+  const block = document.getElementById("interface-labels");
+  const text = block ? JSON.parse(block.textContent) : {};
+  return {
+    copy: text.copyLink || "Copy link",
+    copied: text.linkCopied || "Link copied",
+    failed: text.copyFailed || "Could not copy",
+  };
 }
 
 async function copy(text) {

@@ -152,7 +152,7 @@ def test_cite_page_shows_the_citation_in_the_chosen_style(client, note):
 def test_cite_page_defaults_to_the_interface_language_and_reports_an_unknown_style(client, note):
     html = client.get(cite_url(note) + "?style=vancouver", HTTP_ACCEPT_LANGUAGE="de").content
     html = html.decode()
-    assert "There is no citation style “vancouver”" in html
+    assert "Es gibt keinen Zitierstil „vancouver“" in html
     assert "Kommentar zu Autorin 2024, Abs. 2." in html
 
 

@@ -207,8 +207,8 @@ def test_posts_without_csrf_token_are_refused(course, instructor):
 def test_pages_carry_csrf_tokens_in_their_forms(client, course, instructor, student):
     client.force_login(instructor)
     html = client.get(f"/courses/{course.slug}/").content.decode()
-    # six course forms (the tag vocabulary's among them) and the header's log-out form
-    assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"') == 7
+    # six course forms (the tag vocabulary's among them), the header's log-out and language forms
+    assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"') == 8
 
 
 # Course list and creation

@@ -28,10 +28,13 @@ class PanelParser(HTMLParser):
         self.form: dict = {}
         self._in_script = False
         self._script_text = ""
+        self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "option" and "selected" in attrs:
+        if tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and "selected" in attrs and self._select == "style":
             self.selected.append(attrs["value"])
         elif tag == "span" and attrs.get("class") == "Z3988":
             self.coins.append(attrs["title"])
@@ -78,7 +81,7 @@ def test_edition_page_cites_in_apa_for_the_english_interface(client, edition):
 def test_edition_page_cites_in_dgps_for_the_german_interface(client, edition):
     response = client.get("/test-interview/", HTTP_ACCEPT_LANGUAGE="de")
     assert panel(response).selected == ["dgps"]
-    assert 'lang="de" data-copy-text="Copy citation">(Autorin, 2024)</span>' in (
+    assert 'lang="de" data-copy-text="Zitat kopieren">(Autorin, 2024)</span>' in (
         response.content.decode()
     )
 
