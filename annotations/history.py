@@ -3,6 +3,8 @@
 import difflib
 from dataclasses import dataclass
 
+from annotations.models import Annotation
+
 
 @dataclass(frozen=True)
 class Version:
@@ -13,6 +15,14 @@ class Version:
     valid_from: object
     valid_until: object | None
     changes: list[tuple[str, str]]  # (op, words): op is "same", "added" or "removed"
+
+    @property
+    def motivation_label(self) -> str:
+        return dict(Annotation.Motivation.choices).get(self.motivation, self.motivation)
+
+    @property
+    def visibility_label(self) -> str:
+        return dict(Annotation.Visibility.choices).get(self.visibility, self.visibility)
 
 
 def word_changes(before: str, after: str) -> list[tuple[str, str]]:
