@@ -229,8 +229,8 @@ def test_payloads_typed_in_the_editor_and_imported_run_nothing(
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     typed = [p for p in BROWSER if p.category in ("script", "event-handler", "markdown")][:4]
-    page.goto(f"{live_server.url}/test-interview/", wait_until="networkidle")
     for payload, words in zip(typed, ["Archiv", "Ort", "Bildproduktion", "sagt man"], strict=True):
+        page.goto(f"{live_server.url}/test-interview/", wait_until="networkidle")
         select_words(page, "p2", words)
         page.get_by_role("toolbar").get_by_role("button", name="Annotate").click()
         editor = page.get_by_role("dialog", name="New annotation")
@@ -239,6 +239,8 @@ def test_payloads_typed_in_the_editor_and_imported_run_nothing(
         page.wait_for_load_state("networkidle")
         editor.get_by_role("button", name="Save").click()
         expect(page.locator("[data-annotator-status]")).to_have_text("Annotation saved.")
+        expect(editor).to_be_hidden()
+        page.wait_for_load_state("networkidle")
     stored = sorted(Annotation.objects.filter(author=author).values_list("body", flat=True))
     assert stored == sorted(p.text for p in typed)
 
