@@ -29,6 +29,7 @@ class CourseForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the course reads and how it works; shown to its members."),
     )

@@ -376,14 +376,7 @@ def test_a_bad_display_name_is_refused_with_a_message(people, text, message):
         ("title", NUL, NO_NUL),
         ("description", NUL, NO_NUL),
         ("title", "T" * 201, "at most 200 characters (it has 201)"),
-        pytest.param(
-            "description",
-            LONG_OVER,
-            "at most",
-            marks=pytest.mark.xfail(
-                strict=True, reason="a course description has no length limit yet (only 1 MiB)"
-            ),
-        ),
+        ("description", LONG_OVER, "at most 10000 characters"),
     ],
     ids=["title-nul", "description-nul", "title-long", "description-long"],
 )
