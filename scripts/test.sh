@@ -18,6 +18,21 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "!! chromium is not installed and cannot be installed here: browser tests will be skipped"
   fi
 fi
+# wrk drives the benchmark's end-to-end test; pg_dump/pg_restore the backup round trip.
+for tool in wrk:wrk pg_dump:postgresql-client; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "== Installing Debian's ${tool#*:}"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${tool#*:}" >/dev/null
+    else
+      echo "!! ${tool%%:*} is not installed and cannot be installed here: its tests will be skipped"
+    fi
+  fi
+done
+# The benchmark's two-server test shares a Redis cache (the machine normally runs one).
+if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  command -v redis-server >/dev/null 2>&1 && redis-server --daemonize yes --save '' --appendonly no >/dev/null
+fi
 
 echo "== ruff"
 .venv/bin/ruff check .
