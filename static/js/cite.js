@@ -2,45 +2,15 @@
 // the button's label). The clipboard gets the HTML, so italics survive in a word processor, and
 // the plain text. Without JavaScript the citation is ordinary, selectable text.
 
-// The words come translated from the page (templates/includes/interface_labels.html).
-function pageLabels() {
-  const block = document.getElementById("interface-labels");
-  return block ? JSON.parse(block.textContent) : {};
-}
+import { copyToClipboard, interfaceLabels } from "./clipboard.js";
 
 function labels() {
-  const text = pageLabels();
+  const text = interfaceLabels();
   return { copied: text.copied || "Copied", failed: text.copyFailed || "Could not copy" };
 }
 
-async function copy(element) {
-  const text = element.textContent.trim();
-  if (navigator.clipboard && window.isSecureContext) {
-    if (window.ClipboardItem && navigator.clipboard.write) {
-      try {
-        await navigator.clipboard.write([
-          new ClipboardItem({
-            "text/plain": new Blob([text], { type: "text/plain" }),
-            "text/html": new Blob([element.innerHTML.trim()], { type: "text/html" }),
-          }),
-        ]);
-        return;
-      } catch {
-        // Some browsers refuse HTML on the clipboard: plain text below.
-      }
-    }
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.className = "visually-hidden";
-  document.body.append(area);
-  area.select();
-  const ok = document.execCommand("copy");
-  area.remove();
-  if (!ok) throw new Error("copy refused");
+function copy(element) {
+  return copyToClipboard(element.textContent.trim(), element.innerHTML.trim());
 }
 
 function enhance(element) {
@@ -71,7 +41,7 @@ document.querySelectorAll("[data-copy-text]").forEach(enhance);
 // closes it and returns focus to the button.
 
 function popoverLabels() {
-  const text = pageLabels();
+  const text = interfaceLabels();
   return {
     loading: text.citationLoading || "Loading the citation …",
     failed: text.citationFailed || "The citation is not available.",
