@@ -65,7 +65,8 @@ def login_identity(request, username: str) -> str:
 
 class LoginForm(AuthenticationForm):
     """Django's login form, refusing before any password is checked while this username has too
-    many recent failures from this address (`retry_after` then holds the seconds to wait)."""
+    many recent failures from this address, or this address too many failures whatever the
+    username (password spraying); `retry_after` then holds the seconds to wait."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -73,19 +74,27 @@ class LoginForm(AuthenticationForm):
             "Too many failed log-ins for this username from your address. "
             "Try again in %(minutes)d minutes."
         ),
+        "too_many_from_address": _(
+            "Too many failed log-ins from your address. Try again in %(minutes)d minutes."
+        ),
     }
 
     retry_after: int | None = None
 
     def clean(self):
         identity = login_identity(self.request, self.cleaned_data.get("username"))
-        self.retry_after = ratelimit.retry_after("login-failure", identity)
-        if self.retry_after:
-            raise ValidationError(
-                self.error_messages["too_many_attempts"],
-                code="too_many_attempts",
-                params={"minutes": ratelimit.minutes(self.retry_after)},
-            )
+        checks = (
+            ("login-address", ratelimit.client_ip(self.request), "too_many_from_address"),
+            ("login-failure", identity, "too_many_attempts"),
+        )
+        for scope, scope_identity, code in checks:
+            self.retry_after = ratelimit.retry_after(scope, scope_identity)
+            if self.retry_after:
+                raise ValidationError(
+                    self.error_messages[code],
+                    code=code,
+                    params={"minutes": ratelimit.minutes(self.retry_after)},
+                )
         return super().clean()
 
 

@@ -171,8 +171,20 @@ def account_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
+    """Wrong passwords are counted per user; past the limit the page refuses (429) before
+    checking one, so a session left open cannot be used to guess the password."""
     form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        identity = str(request.user.pk)
+        if wait := ratelimit.retry_after("account-delete", identity):
+            form.add_error(
+                None,
+                _("Too many wrong passwords. Try again in %(minutes)d minutes.")
+                % {"minutes": ratelimit.minutes(wait)},
+            )
+            response = render(request, "accounts/account_delete.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         try:
             services.account_delete(
                 user=request.user,
@@ -180,6 +192,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 annotations=form.cleaned_data["annotations"],
             )
         except ValidationError as error:
+            ratelimit.hit("account-delete", identity)
             form.add_error(None, error)
         else:
             logout(request)
@@ -192,8 +205,9 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Failed log-ins are counted per username and address; past the limit `LoginForm` refuses
-    before checking any password (429), and a successful log-in clears the count."""
+    """Failed log-ins are counted per username and address, and per address alone; past either
+    limit `LoginForm` refuses before checking any password (429). A successful log-in clears
+    the username's count, not the address's."""
 
     template_name = "accounts/login.html"
     form_class = LoginForm
@@ -209,6 +223,7 @@ class LoginView(auth_views.LoginView):
             response["Retry-After"] = str(form.retry_after)
         else:
             ratelimit.hit("login-failure", self._identity(form))
+            ratelimit.hit("login-address", ratelimit.client_ip(self.request))
         return response
 
     def _identity(self, form) -> str:

@@ -178,8 +178,12 @@ UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 RATE_LIMITS_ENABLED = env_flag("RATE_LIMITS_ENABLED", True)
 RATE_LIMITS = {
     "login-failure": (10, 15 * 60),  # per username and address; a successful login clears it
+    # Failed log-ins per address, whatever the username (password spraying); a success does
+    # not clear it, or one account of one's own would reset it.
+    "login-address": (50, 15 * 60),
     "signup": (30, 60 * 60),  # attempts per address (a class behind one NAT signs up at once)
     "api-token-create": (10, 60 * 60),  # per user
+    "account-delete": (5, 15 * 60),  # wrong passwords per user on the delete-account page
     "annotation-create": (120, 60),  # per user, through the JSON API and the W3C protocol
 }
 # The request header a trusted proxy puts the client's address in (e.g. HTTP_X_REAL_IP);

@@ -1,6 +1,7 @@
-"""Rate limits: failed log-ins per username and address, sign-ups per address, API tokens and
-annotations (JSON API and W3C protocol together) per user. Each refusal is a 429 with
-Retry-After and a message, and changes nothing; counts end with their window."""
+"""Rate limits: failed log-ins per username and address and per address alone, sign-ups per
+address, wrong passwords on the delete-account page, API tokens and annotations (JSON API and
+W3C protocol together) per user. Each refusal is a 429 with Retry-After and a message, and
+changes nothing; counts end with their window."""
 
 import json
 import re
@@ -47,8 +48,10 @@ def message_of(response) -> str:
 def test_the_configured_rates(settings):
     assert settings.RATE_LIMITS == {
         "login-failure": (10, 900),
+        "login-address": (50, 900),
         "signup": (30, 3600),
         "api-token-create": (10, 3600),
+        "account-delete": (5, 900),
         "annotation-create": (120, 60),
     }
 
@@ -137,6 +140,44 @@ def test_the_address_comes_from_the_proxy_header_when_configured(site, clock, se
     assert other.status_code == 200
 
 
+def test_failed_log_ins_across_51_usernames_from_one_address_are_refused(site, clock):
+    """Password spraying: one guess each at many usernames stays under the per-username limit,
+    so the address is counted too; the 51st is refused, even with a right password."""
+    for number in range(50):
+        assert log_in(Client(), username=f"reader{number}").status_code == 200
+    checked = []
+    user_login_failed.connect(
+        lambda **kwargs: checked.append(kwargs), weak=False, dispatch_uid="password-checked"
+    )
+    try:
+        refused = log_in(Client(), username="reader50")
+        right = log_in(Client(), password=DEFAULT_PASSWORD)
+    finally:
+        user_login_failed.disconnect(dispatch_uid="password-checked")
+    for response in (refused, right):
+        assert response.status_code == 429
+        assert response["Retry-After"] == "800"
+        assert "Too many failed log-ins from your address. Try again in 14 minutes." in message_of(
+            response
+        )
+    assert checked == []
+    assert get_user_model().objects.get(username="stu").last_login is None
+    # Another address logs in as ever, and the window's end frees this one.
+    assert log_in(Client(), username="reader50", address="10.0.0.2").status_code == 200
+    assert log_in(Client(), password=DEFAULT_PASSWORD, address="10.0.0.2").status_code == 302
+    clock(800)
+    assert log_in(Client(), password=DEFAULT_PASSWORD).status_code == 302
+
+
+def test_a_successful_log_in_does_not_clear_the_address_count(site, clock):
+    """Otherwise a sprayer with one account of their own could reset it between guesses."""
+    for number in range(49):
+        log_in(Client(), username=f"reader{number}")
+    assert log_in(Client(), password=DEFAULT_PASSWORD).status_code == 302
+    assert log_in(Client(), username="reader49").status_code == 200
+    assert log_in(Client(), username="reader50").status_code == 429
+
+
 def test_limits_are_off_when_disabled(site, clock, settings):
     settings.RATE_LIMITS_ENABLED = False
     for _ in range(12):
@@ -170,6 +211,31 @@ def test_the_31st_sign_up_from_one_address_in_an_hour_is_429(db, clock):
     assert DEFAULT_PASSWORD not in refused.content.decode()
     assert not get_user_model().objects.filter(username="neu30").exists()
     assert sign_up(Client(), 31, address="10.0.0.2").status_code == 302
+
+
+# Deleting the account
+
+
+def delete_account(client, password="wrong-password"):
+    return client.post("/accounts/delete/", {"password": password, "annotations": "delete"})
+
+
+def test_the_sixth_wrong_password_on_the_delete_page_is_429_and_checks_none(site, clock):
+    client = client_for(site["stu"])
+    for _ in range(5):
+        response = delete_account(client)
+        assert response.status_code == 200
+        assert "The password is not correct." in message_of(response)
+    refused = delete_account(client, password=DEFAULT_PASSWORD)  # even the right one
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "800"
+    assert "Too many wrong passwords. Try again in 14 minutes." in message_of(refused)
+    assert get_user_model().objects.filter(username="stu").exists()
+    # Per user: another reader deletes their account; the window's end frees this one.
+    assert delete_account(client_for(site["otto"]), DEFAULT_PASSWORD).status_code == 302
+    clock(800)
+    assert delete_account(client, password=DEFAULT_PASSWORD).status_code == 302
+    assert not get_user_model().objects.filter(username="stu").exists()
 
 
 # API tokens
