@@ -9,7 +9,7 @@ would. Django 6.0 brings its own; this one goes then.
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -36,17 +36,23 @@ class RequestBodyLimitMiddleware:
     body is bounded here: `DATA_UPLOAD_MAX_MEMORY_SIZE` for forms and JSON, the larger
     `UPLOAD_MAX_BYTES` for multipart uploads (the import page then says itself what is wrong
     with a file a little over its own limit). A body sent without Content-Length is not read
-    by Django at all.
+    by Django at all. A JSON body (the JSON API, the W3C protocol) is answered in their JSON
+    error shape, anything else in plain text.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        multipart = content_type.startswith("multipart/")
         limit = settings.UPLOAD_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         length = request.META.get("CONTENT_LENGTH", "")
         if limit is not None and length.isdigit() and int(length) > limit:
+            media_type = content_type.split(";")[0].strip().lower()
+            if media_type == "application/json" or media_type.endswith("+json"):
+                message = f"body larger than the limit of {limit} bytes ({limit / 2**20:g} MiB)"
+                return JsonResponse({"error": {"field": "request", "message": message}}, status=413)
             return HttpResponse(
                 f"Request body too large: at most {limit} bytes are accepted.\n",
                 status=413,

@@ -41,6 +41,14 @@ from edition.models import Edition, Paragraph
 
 REQUEST_MAX_BYTES = 64 * 1024
 PAGE_MAX = 200
+BODY_TOO_LARGE = (
+    f"body larger than the limit of {REQUEST_MAX_BYTES} bytes ({REQUEST_MAX_BYTES // 1024} KiB)"
+)
+
+
+class BodyTooLarge(Exception):
+    """A body over `REQUEST_MAX_BYTES`: 413 (not 400, nothing in it is wrong but its size), as
+    the W3C protocol answers it."""
 
 
 def error(status: int, field: str, message: str) -> JsonResponse:
@@ -60,7 +68,7 @@ def creation_refused(request: HttpRequest) -> JsonResponse | None:
 
 def _json_body(request: HttpRequest) -> dict:
     if len(request.body) > REQUEST_MAX_BYTES:
-        raise AnnotationError("request", f"body larger than {REQUEST_MAX_BYTES} bytes")
+        raise BodyTooLarge
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -144,6 +152,8 @@ def annotation_collection(request: HttpRequest) -> JsonResponse:
         return error(403, "user", str(exc))
     except IdempotencyKeyReused as exc:
         return error(422, "Idempotency-Key", str(exc))
+    except BodyTooLarge:
+        return error(413, "request", BODY_TOO_LARGE)
 
 
 def _list(request) -> JsonResponse:
@@ -263,6 +273,8 @@ def annotation_item(request: HttpRequest, uuid) -> JsonResponse:
         return error(403, "user", str(exc))
     except AnnotationConflict as exc:
         return _conflict(request, exc)
+    except BodyTooLarge:
+        return error(413, "request", BODY_TOO_LARGE)
     return _respond(request, annotation)
 
 
@@ -288,6 +300,8 @@ def markdown_preview(request: HttpRequest) -> JsonResponse:
         data = _json_body(request)
     except AnnotationError as exc:
         return error(400, exc.field, exc.message)
+    except BodyTooLarge:
+        return error(413, "request", BODY_TOO_LARGE)
     body = data.get("body", "")
     if not isinstance(body, str):
         return error(400, "body", "must be text")

@@ -11,8 +11,10 @@ Authentication: `Authorization: Bearer <token>` (no CSRF), or the session (with 
 The container lists what the user may see on the page (deleted annotations, and those an
 instructor hid from this reader, are gone from it); an annotation the user may not see is 404, a
 deleted or hidden one 410 where the page still shows its placeholder. PUT needs `If-Match`;
-DELETE checks it when sent. Errors are `{"error": {"field", "message"}}`, the field a JSON path
-into the request where that helps.
+DELETE checks it when sent. POST honours `Idempotency-Key` as the JSON API does: a retry with
+the same key within 24 hours answers 201 with the annotation (Location, ETag) the first request
+made, and makes no second one; the same key with another body is 422. Errors are
+`{"error": {"field", "message"}}`, the field a JSON path into the request where that helps.
 """
 
 import json
@@ -26,15 +28,20 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_header_parameters
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.tokens import bearer_or_session, unauthorized
 from annotations import selectors, services, w3c
-from annotations.models import Annotation
-from annotations.services import AnnotationError, AnnotationPermissionError
-from annotations.views.api import REQUEST_MAX_BYTES, creation_refused, error
+from annotations.models import IDEMPOTENCY_KEY_TTL, Annotation, IdempotencyKey
+from annotations.services import (
+    AnnotationError,
+    AnnotationPermissionError,
+    IdempotencyKeyReused,
+)
+from annotations.views.api import BODY_TOO_LARGE, REQUEST_MAX_BYTES, creation_refused, error
 from edition.models import Edition
 
 PAGE_SIZE = 100
@@ -67,7 +74,8 @@ CORS_HEADERS = {
 }
 CORS_PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Headers": (
-        "Accept, Authorization, Content-Type, If-Match, If-None-Match, Prefer, Slug"
+        "Accept, Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "
+        "Prefer, Slug"
     ),
     "Access-Control-Max-Age": "600",
 }
@@ -187,7 +195,7 @@ def _json_body(request: HttpRequest) -> object:
     if (length.isdigit() and int(length) > REQUEST_MAX_BYTES) or len(
         request.body
     ) > REQUEST_MAX_BYTES:
-        raise ProtocolError(413, "request", f"body larger than {REQUEST_MAX_BYTES} bytes")
+        raise ProtocolError(413, "request", BODY_TOO_LARGE)
     content_type = request.content_type.lower()
     profiles = request.content_params.get("profile", "").split()
     if content_type not in (LD_JSON, JSON) or (
@@ -352,15 +360,24 @@ class _Listing:
         return data
 
 
-def _slug(request: HttpRequest) -> uuid_module.UUID | None:
+def _slug(request: HttpRequest, idempotency_key: str | None) -> uuid_module.UUID | None:
     """The suggested ID if it is a UUID no annotation ever had (deleted ones keep theirs);
-    anything else is ignored, as the protocol allows."""
+    anything else is ignored, as the protocol allows. A retry (same `Idempotency-Key`) may
+    name the annotation its first request made, so that it reads as the same request."""
     value = request.headers.get("Slug", "").strip().strip('"').strip()
     try:
         suggested = uuid_module.UUID(value)
     except ValueError:
         return None
-    if Annotation.objects.filter(uuid=suggested).exists():
+    taken = Annotation.objects.filter(uuid=suggested)
+    if idempotency_key:
+        made_by_key = IdempotencyKey.objects.filter(
+            user=request.user,
+            key=idempotency_key,
+            created__gte=timezone.now() - IDEMPOTENCY_KEY_TTL,
+        ).values("annotation_id")
+        taken = taken.exclude(pk__in=made_by_key)
+    if taken.exists():
         return None
     return suggested
 
@@ -373,6 +390,7 @@ def _create(request: HttpRequest, media_type: str) -> HttpResponse:
     parsed = w3c.w3c_parse(_json_body(request))
     base_url = _base_url(request)
     given = w3c.annotation_input(parsed, user=request.user, base_url=base_url)
+    idempotency_key = request.headers.get("Idempotency-Key")
     try:
         annotation = services.annotation_create(
             user=request.user,
@@ -385,10 +403,15 @@ def _create(request: HttpRequest, media_type: str) -> HttpResponse:
             visibility=given.visibility or Annotation.Visibility.PRIVATE,
             group=given.group,
             colour=given.colour or Annotation.Colour.YELLOW,
-            uuid=_slug(request),
+            uuid=_slug(request, idempotency_key),
+            idempotency_key=idempotency_key,
         )
     except AnnotationError as exc:
         raise w3c.service_error(exc, parsed) from exc
+    except IdempotencyKeyReused as exc:
+        raise ProtocolError(422, "Idempotency-Key", str(exc)) from exc
+    if annotation.is_deleted:  # a retry, since whose first request the annotation was deleted
+        raise ProtocolError(410, "Idempotency-Key", "the annotation this key made was deleted")
     response = _annotation_response(
         request, selectors.annotation_get(request.user, annotation.uuid), media_type, status=201
     )

@@ -87,10 +87,11 @@ def test_bad_request_gets_json_error_and_saves_nothing(ann, edition, data, statu
     assert not Annotation.objects.exists()
 
 
-def test_oversized_request_is_refused(ann, edition):
+def test_oversized_request_is_413_with_the_limit(ann, edition):
     response = post(ann, new_note(body="x" * 70_000))
-    assert response.status_code == 400
-    assert "larger than" in response.json()["error"]["message"]
+    assert response.status_code == 413
+    assert "the limit of 65536 bytes" in response.json()["error"]["message"]
+    assert not Annotation.objects.exists()
 
 
 def test_someone_elses_private_annotation_is_404_not_403(ann, people, edition):

@@ -428,6 +428,10 @@ def test_post_larger_than_64_kib_is_413_and_saves_nothing(ann, edition):
     huge["body"][0]["value"] = "x" * (64 * 1024)
     response = post(ann, huge)
     assert response.status_code == 413
+    assert response.json()["error"] == {
+        "field": "request",
+        "message": "body larger than the limit of 65536 bytes (64 KiB)",
+    }
     assert not Annotation.objects.exists()
 
 
@@ -539,6 +543,101 @@ def test_a_slug_already_used_even_by_a_deleted_annotation_is_ignored(ann, people
     assert response.status_code == 201
     assert response["Location"] != iri(taken)
     assert Annotation.objects.filter(uuid=taken.uuid).get().author == people["cy"]
+
+
+# Idempotency-Key (as the JSON API) ---------------------------------------------------------------
+
+
+def test_a_retried_post_with_the_same_key_answers_201_with_the_first_annotation(ann, edition):
+    first = post(ann, new_annotation(), **{"Idempotency-Key": "w3c-1"})
+    retry = post(ann, new_annotation(), **{"Idempotency-Key": "w3c-1"})
+    assert first.status_code == retry.status_code == 201
+    assert retry["Location"] == first["Location"] == iri(Annotation.objects.get())
+    assert retry["ETag"] == first["ETag"]
+    assert retry.json() == first.json()
+
+
+def test_the_same_key_with_another_body_is_422_and_saves_nothing(ann, edition):
+    first = post(ann, new_annotation(), **{"Idempotency-Key": "w3c-1"})
+    other = new_annotation()
+    other["body"][0]["value"] = "Etwas anderes."
+    refused = post(ann, other, **{"Idempotency-Key": "w3c-1"})
+    assert refused.status_code == 422
+    assert refused.json()["error"] == {
+        "field": "Idempotency-Key",
+        "message": "this idempotency key was already used for a different annotation; "
+        "send a new key for a new annotation",
+    }
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert [iri(a) for a in Annotation.objects.all()] == [first["Location"]]
+
+
+def test_a_retry_with_a_slug_answers_with_the_annotation_the_slug_named(ann, edition):
+    """The Slug's ID is taken by the first request's annotation when the retry comes; it is
+    still the same request, not a new one whose Slug is ignored."""
+    wanted = uuid.uuid4()
+    headers = {"Idempotency-Key": "w3c-slug", "Slug": str(wanted)}
+    first = post(ann, new_annotation(), **headers)
+    retry = post(ann, new_annotation(), **headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry["Location"] == first["Location"] == f"{BASE}{CONTAINER}{wanted}/"
+    assert Annotation.objects.get().uuid == wanted
+
+
+def test_a_slug_taken_by_what_another_key_made_is_still_ignored(ann, edition):
+    wanted = uuid.uuid4()
+    post(ann, new_annotation(), **{"Idempotency-Key": "a", "Slug": str(wanted)})
+    other = post(ann, new_annotation(), **{"Idempotency-Key": "b", "Slug": str(wanted)})
+    assert other.status_code == 201
+    assert other["Location"] != f"{BASE}{CONTAINER}{wanted}/"
+    assert Annotation.objects.count() == 2
+
+
+def test_keys_are_per_user_and_without_a_key_each_post_creates(ann, ben, edition):
+    for client in (ann, ben):
+        assert post(client, new_annotation(), **{"Idempotency-Key": "same"}).status_code == 201
+    post(ann, new_annotation())
+    post(ann, new_annotation())
+    assert Annotation.objects.count() == 4
+
+
+def test_a_key_shared_with_the_json_api_replays_across_both(ann, edition):
+    """One key space per user: a client switching API on retry still makes one annotation."""
+    data = {"edition": "test-interview", "paragraph": "p2", "body": "Vgl. **Farocki**."}
+    first = ann.post(
+        "/api/annotations/",
+        json.dumps(data),
+        content_type="application/json",
+        headers={"Idempotency-Key": "both"},
+    )
+    assert first.status_code == 201
+    refused = post(ann, new_annotation(), **{"Idempotency-Key": "both"})
+    assert refused.status_code == 422  # another body: a selector and a tag
+    assert Annotation.objects.count() == 1
+
+
+def test_a_retry_after_its_annotation_was_deleted_is_410(ann, people, edition):
+    first = post(ann, new_annotation(), **{"Idempotency-Key": "gone"})
+    services.annotation_delete(user=people["ann"], annotation=Annotation.objects.get())
+    retry = post(ann, new_annotation(), **{"Idempotency-Key": "gone"})
+    assert retry.status_code == 410
+    assert retry.json()["error"] == {
+        "field": "Idempotency-Key",
+        "message": "the annotation this key made was deleted",
+    }
+    assert Annotation.objects.get().uuid == uuid.UUID(first["Location"].rstrip("/")[-36:])
+
+
+def test_an_empty_or_overlong_key_is_400(ann, edition):
+    response = post(ann, new_annotation(), **{"Idempotency-Key": "k" * 256})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "Idempotency-Key"
+    assert not Annotation.objects.exists()
+
+
+def test_a_cors_preflight_allows_the_idempotency_key(client, edition):
+    options = client.options(CONTAINER)
+    assert "Idempotency-Key" in options["Access-Control-Allow-Headers"]
 
 
 # Annotation retrieval -----------------------------------------------------------------------------

@@ -69,17 +69,44 @@ def count():
 # Request bodies
 
 
-def test_json_api_body_over_64_kib_is_400(stu, count):
+TOO_LARGE = {"field": "request", "message": "body larger than the limit of 65536 bytes (64 KiB)"}
+
+
+def test_json_api_body_over_64_kib_is_413(site, stu, count):
     response = api_post(stu, body="x" * (64 * 1024))
-    assert response.status_code == 400
-    assert error_of(response) == {"field": "request", "message": "body larger than 65536 bytes"}
+    assert response.status_code == 413
+    assert error_of(response) == TOO_LARGE
+    huge = json.dumps({"body": "x" * (64 * 1024)})
+    patch = stu.patch(
+        f"/api/annotations/{site['course_note'].uuid}/", huge, content_type="application/json"
+    )
+    assert (patch.status_code, error_of(patch)) == (413, TOO_LARGE)
+    preview = stu.post("/api/annotations/preview/", huge, content_type="application/json")
+    assert (preview.status_code, error_of(preview)) == (413, TOO_LARGE)
     assert count() == 0
+    assert site["course_note"].body == "Ein **Kurs**kommentar."
 
 
 def test_w3c_body_over_64_kib_is_413(stu, count):
     response = w3c_post(stu, body="x" * (64 * 1024))
     assert response.status_code == 413
-    assert error_of(response) == {"field": "request", "message": "body larger than 65536 bytes"}
+    assert error_of(response) == TOO_LARGE
+    assert count() == 0
+
+
+def test_a_json_body_over_one_mib_is_a_json_413_before_the_view(stu, count):
+    """The request-size middleware answers JSON in the APIs' error shape, plain text else."""
+    huge = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    for path, content_type in (
+        ("/api/annotations/", "application/json"),
+        ("/annotations/w3c/", W3C),
+    ):
+        response = stu.post(path, json.dumps({"body": huge}), content_type=content_type)
+        assert response.status_code == 413, path
+        assert error_of(response) == {
+            "field": "request",
+            "message": "body larger than the limit of 1048576 bytes (1 MiB)",
+        }
     assert count() == 0
 
 
