@@ -25,11 +25,13 @@ class Figures:
     p50_ms: float = 0.0
     p95_ms: float = 0.0
     by_action: dict = field(default_factory=dict)
+    p50_p95_ms_by_action: dict = field(default_factory=dict)
     statuses: dict = field(default_factory=dict)
     server_errors: int = 0  # 5xx
     server_errors_outside_faults: int = 0
     no_answer: int = 0
     no_answer_outside_faults: int = 0
+    no_answer_reasons: dict = field(default_factory=dict)
     writes_acknowledged: dict = field(default_factory=dict)
     writes_unanswered: dict = field(default_factory=dict)
     verdict: dict = field(default_factory=dict)
@@ -82,21 +84,23 @@ def figures(
 ) -> Figures:
     result = Figures(students=students, duration=round(duration, 1), faults=faults)
     result.requests = len(exchanges)
-    result.requests_per_second = round(len(exchanges) / duration, 1) if duration else 0.0
-    answered = sorted(e.ended - e.started for e in exchanges if e.status is not None)
-    if answered:
-        quantiles = statistics.quantiles(answered, n=100) if len(answered) > 1 else answered * 99
-        result.p50_ms, result.p95_ms = (
-            round(quantiles[49] * 1000, 1),
-            round(quantiles[94] * 1000, 1),
-        )
+    working = [e for e in exchanges if e.started >= 0]  # after everyone logged in
+    result.requests_per_second = round(len(working) / duration, 1) if duration else 0.0
+    result.p50_ms, result.p95_ms = _p50_p95(
+        [e.ended - e.started for e in exchanges if e.status is not None]
+    )
     result.by_action = dict(Counter(e.action for e in exchanges).most_common())
+    result.p50_p95_ms_by_action = {
+        action: _p50_p95([e.ended - e.started for e in exchanges if e.action == action])
+        for action in result.by_action
+    }
     result.statuses = {
         str(status): n
         for status, n in sorted(
             Counter(e.status or "no answer" for e in exchanges).items(), key=str
         )
     }
+    reasons: dict[str, int] = {}
     for exchange in exchanges:
         failed_by_server = exchange.status is not None and exchange.status >= 500
         unanswered = exchange.status is None
@@ -109,6 +113,9 @@ def figures(
         else:
             result.no_answer += 1
             result.no_answer_outside_faults += not inside
+            reason = f"{exchange.action}: {exchange.error.split(':')[0]}"
+            reasons[reason] = reasons.get(reason, 0) + 1
+    result.no_answer_reasons = reasons
     result.writes_acknowledged = dict(ledger.acknowledged)
     result.writes_unanswered = dict(ledger.unanswered)
     result.verdict = {
@@ -127,6 +134,9 @@ def figures(
             "detail": w.detail,
             "text": describe(w),
             "over_after_seconds": None if w.ended is None else round(w.ended - w.started, 2),
+            "restored_after_seconds": None
+            if w.restored is None
+            else round(w.restored - w.started, 2),
             "recovery_seconds": None
             if w.recovery_seconds is None
             else round(w.recovery_seconds, 2),
@@ -139,6 +149,13 @@ def figures(
     return result
 
 
+def _p50_p95(seconds: list[float]) -> tuple[float, float]:
+    if not seconds:
+        return 0.0, 0.0
+    cuts = statistics.quantiles(seconds, n=100) if len(seconds) > 1 else seconds * 99
+    return round(cuts[49] * 1000, 1), round(cuts[94] * 1000, 1)
+
+
 def text(result: Figures) -> str:
     acknowledged = result.writes_acknowledged
     verdict = result.verdict
@@ -147,11 +164,13 @@ def text(result: Figures) -> str:
         f"requests     {result.requests:,} ({result.requests_per_second:.1f}/s), "
         f"p50 {result.p50_ms:,.0f} ms, p95 {result.p95_ms:,.0f} ms",
         "  by action  " + ", ".join(f"{k} {v:,}" for k, v in result.by_action.items()),
+        "  p50/p95 ms "
+        + ", ".join(f"{k} {a:,.0f}/{b:,.0f}" for k, (a, b) in result.p50_p95_ms_by_action.items()),
         "  statuses   " + ", ".join(f"{k}: {v:,}" for k, v in result.statuses.items()),
         f"5xx          {result.server_errors} ({result.server_errors_outside_faults} outside "
         f"the fault windows)",
         f"no answer    {result.no_answer} ({result.no_answer_outside_faults} outside the fault "
-        "windows)",
+        "windows)" + "".join(f"; {reason} × {n}" for reason, n in result.no_answer_reasons.items()),
         f"acknowledged {sum(acknowledged.values()):,} writes: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(acknowledged.items())),
         "unanswered   "

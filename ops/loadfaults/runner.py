@@ -23,12 +23,13 @@ from bench.config import WORKERS
 from ops.loadfaults import data, report, verify
 from ops.loadfaults.client import Clock, Journal
 from ops.loadfaults.config import CONFIG_VARIABLE, FAULTS_OF, LoadFaultsConfig
-from ops.loadfaults.faults import Injector, local_cluster
+from ops.loadfaults.faults import Injector, local_cluster, recover
 from ops.loadfaults.ledger import Ledger
 from ops.loadfaults.students import Student
 
 PROBE_PATH = f"/api/annotations/?edition={data.EDITION}&limit=1"  # reads the database
-FINISH_TIMEOUT = 120.0  # for the last requests after the run's time is up
+FINISH_TIMEOUT = 150.0
+LOGIN_TIMEOUT = 300.0  # for the last requests after the run's time is up
 STARTED = time.monotonic()
 
 
@@ -97,19 +98,24 @@ def _load(config, course, instance, cluster) -> dict:
         plan=plan,
         server=instance,
         database_url=config.database_url,
-        probe_path=PROBE_PATH,
         clock=clock,
         cluster=cluster,
         say=say,
     )
+    # Everyone logs in first (through the form, a password hash each), then the clock starts.
+    ready = threading.Barrier(len(students) + 1, action=clock.restart, timeout=LOGIN_TIMEOUT)
     threads = [
-        threading.Thread(target=s.run, args=(config.duration,), name=s.username, daemon=True)
+        threading.Thread(target=s.run, args=(config.duration, ready), name=s.username, daemon=True)
         for s in students
     ]
-    planned = ", ".join(f"{kind} at {second:.0f} s" for second, kind in plan) or "none"
-    say(f"== {config.students} students for {config.duration} s; faults: {planned}")
-    for thread in [*threads, faults]:
+    for thread in threads:
         thread.start()
+    say(f"== {config.students} students log in")
+    ready.wait()
+    planned = ", ".join(f"{kind} at {second:.0f} s" for second, kind in plan) or "none"
+    logged_in = sum(s.logged_in for s in students)
+    say(f"== {logged_in} logged in; {config.duration} s of work; faults: {planned}")
+    faults.start()
     deadline = time.monotonic() + config.duration + FINISH_TIMEOUT
     for thread in [*threads, faults]:
         thread.join(max(0.0, deadline - time.monotonic()))
@@ -117,9 +123,11 @@ def _load(config, course, instance, cluster) -> dict:
     if running:
         raise RuntimeError(f"still running {FINISH_TIMEOUT:.0f} s after the end: {running}")
     say(f"== stopped after {clock.now():.1f} s")
+    exchanges = journal.snapshot()
+    recover(faults.windows, exchanges)
     return {
         "duration": clock.now(),
-        "exchanges": journal.snapshot(),
+        "exchanges": exchanges,
         "windows": faults.windows,
         "ledger": ledger,
         "unexpected": [f"{s.username}: {u}" for s in students for u in s.unexpected],

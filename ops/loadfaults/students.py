@@ -9,6 +9,7 @@ the note, which says what happened. Whatever the app acknowledged goes into the 
 """
 
 import random
+import threading
 import time
 import uuid as uuid_module
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ RETRIES = 3
 RETRY_PAUSE = 0.5
 RESYNC_TRIES = 20  # reads, RETRY_PAUSE apart, after an edit or delete went unanswered
 THINK = (0.05, 0.4)  # seconds between a student's actions
-MINE_MAX = 30  # notes a student keeps in hand to edit or delete
+MINE_MAX = 30
+LOGIN_TRIES = 10  # notes a student keeps in hand to edit or delete
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,20 @@ class Student:
         self.others: list[str] = []  # top-level notes of the course to reply to
         self.unexpected: list[str] = []  # answers a correct client never gets
 
-    def run(self, until: float) -> None:
-        """Act until the run's second `until`; never raises (a crash would hide the figures)."""
+    def run(self, until: float, ready: threading.Barrier) -> None:
+        """Log in, wait at `ready` until every student has, then act until the run's second
+        `until`. Never raises (a crash would hide the figures)."""
+        try:
+            for _ in range(LOGIN_TRIES):
+                if self._log_in():
+                    break
+        finally:
+            ready.wait()
         names, weights = list(ACTIONS), list(ACTIONS.values())
         while self.clock.now() < until:
             try:
                 if not self.logged_in:
-                    self.logged_in = self.browser.log_in(self.username, self.course.password)
-                    if not self.logged_in:
-                        time.sleep(RETRY_PAUSE)
+                    self._log_in()
                     continue
                 action = self.rng.choices(names, weights)[0]
                 getattr(self, "_" + action.replace(" ", "_"))(until)
@@ -91,6 +98,15 @@ class Student:
                 self.unexpected.append(f"{type(error).__name__}: {error}"[:200])
                 time.sleep(RETRY_PAUSE)
             time.sleep(self.rng.uniform(*THINK))
+
+    def _log_in(self) -> bool:
+        try:
+            self.logged_in = self.browser.log_in(self.username, self.course.password)
+        except NoAnswer:
+            self.logged_in = False
+        if not self.logged_in:
+            time.sleep(RETRY_PAUSE)
+        return self.logged_in
 
     def _marker(self) -> str:
         self.written += 1

@@ -17,7 +17,7 @@ from annotations.models import Annotation
 from annotations.services import annotation_create, annotation_delete
 from ops.loadfaults import report, verify
 from ops.loadfaults.client import Exchange
-from ops.loadfaults.faults import FaultUnavailable, Window, local_cluster
+from ops.loadfaults.faults import FaultUnavailable, Window, local_cluster, recover
 from ops.loadfaults.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +172,23 @@ def test_only_requests_in_flight_during_a_fault_may_fail():
     assert (figures.server_errors, figures.server_errors_outside_faults) == (2, 1)
     assert (figures.no_answer, figures.no_answer_outside_faults) == (1, 0)
     assert figures.failures() == ["1 5xx outside the fault windows"]
+
+
+def test_recovery_is_the_first_answer_from_the_database_once_the_fault_is_over():
+    restart = Window(kind="postgres", started=10.0, ended=13.0, restored=13.0)
+    worker = Window(kind="worker", started=20.0, ended=20.0, restored=21.5)
+    recover(
+        [restart, worker],
+        [
+            Exchange("s", "create", "POST", 11.0, 12.9, 201),  # before the restart was over
+            Exchange("s", "log in", "GET", 13.0, 13.1, 200),  # not from the database
+            Exchange("s", "edit", "PATCH", 13.0, 13.2, 500),
+            Exchange("s", "read paragraph", "GET", 12.5, 13.4, 200),
+            Exchange("s", "create", "POST", 20.0, 20.3, 201),  # the other worker answered
+        ],
+    )
+    assert restart.recovery_seconds == pytest.approx(3.4)
+    assert worker.recovery_seconds == pytest.approx(1.5)  # until the replacement ran
 
 
 def test_a_fault_without_recovery_fails_the_run():
