@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import ApiToken, Profile, display_name_for
 from annotations import w3c
+from annotations.changes import editions_touch
 from annotations.models import Annotation
 from annotations.services import annotations_anonymise, annotations_erase
 from search.services import search_index_author
@@ -61,8 +62,10 @@ def profile_update(*, user: AbstractBaseUser, display_name: str) -> Profile:
         profile.display_name = display_name
         profile.full_clean()
         profile.save()
-        # Annotations are found by their author's name; keep the search index in step.
+        # Annotations are found by their author's name; keep the search index in step, and
+        # the cached pages that list authors.
         search_index_author(user)
+        editions_touch()
     return profile
 
 

@@ -63,6 +63,7 @@ def _labels() -> dict[str, str]:
             "was deleted, or is not visible to you."
         ),
         "networkError": _("The server could not be reached; nothing was saved."),
+        "threadsFailed": _("The annotations of this paragraph could not be loaded."),
         "passage_empty": _("Type the words of the passage."),
         "passage_missing": _(
             "These words are not in paragraph %s. Copy them exactly, or leave the field empty "

@@ -29,6 +29,11 @@ urlpatterns = [
     path("annotations/<uuid:uuid>/restore/", pages.annotation_restore, name="annotation-restore"),
     path("annotations/<uuid:uuid>/", pages.annotation_permalink, name="annotation-detail"),
     path("annotations/<uuid:uuid>/thread/", fragments.thread_fragment, name="thread-fragment"),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/(?P<public_id>p[1-9][0-9]*)/threads/$",
+        fragments.paragraph_threads,
+        name="paragraph-threads",
+    ),
     path("annotations/<uuid:uuid>/history/", history.annotation_history, name="annotation-history"),
     path("annotations/<uuid:uuid>/cite/", citation.annotation_cite, name="annotation-cite"),
     # Any stored slug, even one taggit made empty (a tag of punctuation only): every tag an

@@ -36,6 +36,9 @@ class Edition(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # When an annotation on the edition last changed (saved or deleted): the anonymous reader's
+    # cached page is keyed on it, so every server sees a change at once (`edition.page_cache`).
+    annotations_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["slug"]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 
 from edition.models import Edition, Emendation, Paragraph, Turn
@@ -17,6 +18,53 @@ def edition_get(slug: str) -> Edition | None:
     return (
         Edition.objects.filter(slug=slug).prefetch_related("creators", "speakers", "matter").first()
     )
+
+
+@dataclass(frozen=True)
+class EditionStamp:
+    """What says whether an edition's cached renderings are current: its last import, and the
+    last change to its annotations (`annotations.changes`)."""
+
+    pk: int
+    slug: str
+    imported_at: object
+    annotations_changed_at: object
+
+
+@dataclass(frozen=True)
+class EditionText:
+    """Everything of the edition the reading page shows that only an import changes."""
+
+    edition: Edition
+    turns: list[TurnView]
+    matter_emendations: list[Emendation]
+
+
+TEXT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def edition_stamp(slug: str) -> EditionStamp | None:
+    """One indexed query."""
+    row = (
+        Edition.objects.filter(slug=slug)
+        .values_list("pk", "imported_at", "annotations_changed_at")
+        .first()
+    )
+    return None if row is None else EditionStamp(row[0], slug, row[1], row[2])
+
+
+def edition_text(stamp: EditionStamp) -> EditionText:
+    """The edition with its creators, speakers, matter, turns, paragraphs and apparatus: eight
+    queries, made once per import and then read from the cache (shared by all servers when
+    it is Redis), so a page pays one query (`edition_stamp`) for the whole text."""
+    imported = stamp.imported_at.isoformat() if stamp.imported_at else "never"
+    key = f"edition-text:1:{stamp.pk}:{imported.replace(' ', 'T')}"
+    text = cache.get(key)
+    if text is None:
+        edition = edition_get(stamp.slug)
+        text = EditionText(edition, edition_turns(edition), edition_matter_emendations(edition))
+        cache.set(key, text, TEXT_CACHE_SECONDS)
+    return text
 
 
 def edition_list() -> list[Edition]:
@@ -58,14 +106,25 @@ def paragraph_get(edition: Edition, public_id: str) -> Paragraph | None:
     return paragraph
 
 
-def paragraph_neighbours(paragraph: Paragraph) -> tuple[Paragraph | None, Paragraph | None]:
-    siblings = Paragraph.objects.published().filter(edition_id=paragraph.edition_id)
-    previous = siblings.filter(position__lt=paragraph.position).order_by("-position").first()
-    following = siblings.filter(position__gt=paragraph.position).order_by("position").first()
-    for neighbour in (previous, following):
-        if neighbour is not None:
-            neighbour.edition = paragraph.edition
-    return previous, following
+def paragraph_by_ids(slug: str, public_id: str) -> Paragraph | None:
+    """A paragraph with its edition, by the edition's slug and the paragraph's public ID: one
+    query, for pieces of a page that need no more of the edition."""
+    return (
+        Paragraph.objects.filter(edition__slug=slug, public_id=public_id)
+        .select_related("edition")
+        .first()
+    )
+
+
+def paragraph_neighbours(
+    text: EditionText, paragraph: Paragraph
+) -> tuple[Paragraph | None, Paragraph | None]:
+    """The published paragraphs before and after `paragraph` (withdrawn or not), from the
+    cached text: no query."""
+    published = [p for view in text.turns for p in view.paragraphs]
+    previous = [p for p in published if p.position < paragraph.position]
+    following = [p for p in published if p.position > paragraph.position]
+    return (previous[-1] if previous else None), (following[0] if following else None)
 
 
 def edition_for_export(slug: str) -> Edition | None:

@@ -1,6 +1,8 @@
 """Reading views: the edition, a paragraph's permalink page, the edition as data (JSON, text,
 TEI), and the edition's citation record as BibTeX, RIS and CSL-JSON downloads."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,9 +10,9 @@ from django.utils.translation import get_language
 
 from annotations.forms import ReadingFilterForm
 from annotations.reading import annotator_config
-from annotations.selectors import annotation_facets, annotations_by_paragraph
+from annotations.selectors import annotation_facets, annotations_by_paragraph, thread_counts
 from courses.reading import NO_HEAT, course_heat, instructed_courses, reading_assignment
-from edition import citation, citation_exports, csl, metadata, selectors
+from edition import citation, citation_exports, csl, metadata, page_cache, selectors
 from edition.exporting import edition_as_dict, edition_as_text
 from edition.tei import TEI_MEDIA_TYPE, edition_as_tei
 
@@ -51,27 +53,43 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 
 
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    edition = _edition_or_404(slug)
-    turns = selectors.edition_turns(edition)
+    """The reading page. Readers without a session share one rendering (`page_cache`)."""
+    stamp = selectors.edition_stamp(slug)
+    if stamp is None:
+        raise Http404(f"No edition {slug!r}")
+    if not page_cache.is_shared(request):
+        return _edition_page(request, stamp)
+    key = page_cache.page_key(request, stamp)
+    page = page_cache.page_get(key) or page_cache.page_store(key, _edition_page(request, stamp))
+    return page_cache.page_response(request, page)
+
+
+def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpResponse:
+    """The text with each paragraph's count of the threads the reader sees; the threads
+    themselves are fetched per paragraph by the page's script (`paragraph_threads`), so the
+    text's first paint does not wait for them however many there are."""
+    text = selectors.edition_text(stamp)
+    edition, turns = text.edition, text.turns
     filter_form = ReadingFilterForm(request.GET)
     filters = filter_form.filters()
-    annotations = annotations_by_paragraph(request.user, edition, **filters)
+    counts = thread_counts(request.user, edition, **filters)
     assignment = reading_assignment(request.user, edition, request.GET.get("assignment"))
     heat_courses = instructed_courses(request.user)
     heat_course = next((c for c in heat_courses if c.slug == request.GET.get("heatmap")), None)
     heat = course_heat(heat_course, edition) if heat_course else {}
     for view in turns:
         for paragraph in view.paragraphs:
-            paragraph.visible_annotations = annotations.get(paragraph.pk, [])
+            paragraph.thread_count = counts.get(paragraph.pk, 0)
             paragraph.in_assignment = assignment is not None and assignment.covers(paragraph)
             paragraph.heat = heat.get(paragraph.pk, NO_HEAT) if heat_course else None
     context = {
         "edition": edition,
         "turns": turns,
-        "matter_emendations": selectors.edition_matter_emendations(edition),
+        "matter_emendations": text.matter_emendations,
         "cite": _cite_panel(request, edition),
         "filter_form": filter_form,
         "filters_active": any(filters.values()),
+        "threads_query": urlencode({k: v for k, v in filters.items() if v}),
         "facets": annotation_facets(request.user, edition),
         "annotator_config": annotator_config(request, edition, assignment=assignment),
         "reading_assignment": assignment,
@@ -86,11 +104,20 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    edition = _edition_or_404(slug)
+    stamp = selectors.edition_stamp(slug)
+    if stamp is None:
+        raise Http404(f"No edition {slug!r}")
+    text = selectors.edition_text(stamp)
+    edition = text.edition
     paragraph = selectors.paragraph_get(edition, public_id)
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")
-    previous, following = selectors.paragraph_neighbours(paragraph)
+    previous, following = selectors.paragraph_neighbours(text, paragraph)
+    # Without a script this is where a paragraph's threads are read in full.
+    paragraph.threads = annotations_by_paragraph(request.user, edition, paragraph=paragraph).get(
+        paragraph.pk, []
+    )
+    paragraph.thread_count = len(paragraph.threads)
     context = {
         "edition": edition,
         "paragraph": paragraph,

@@ -21,3 +21,15 @@ def make_user(db):
 @pytest.fixture
 def user(db):
     return factories.make_user()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_edition_stamps(monkeypatch):
+    """Each test starts with an empty cache. A test's transaction never commits, so the
+    edition's "annotations changed" stamp, set after a commit in production, is set at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(
+        "annotations.changes.on_commit", lambda callback, *args, **kwargs: callback()
+    )

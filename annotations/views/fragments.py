@@ -1,12 +1,17 @@
-"""Server-rendered pieces the reading page's script inserts after a save, so that a thread is
-rendered by one template whether the page was loaded or just changed."""
+"""Server-rendered pieces of the reading page that its script fetches: a paragraph's threads,
+loaded when the paragraph comes into view, and one thread after a save. A thread is rendered by
+one template whether it came with a page or was just changed."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from annotations import selectors
+from annotations.forms import ReadingFilterForm
+from edition import selectors as edition_selectors
 
 
+@require_safe
 def thread_fragment(request: HttpRequest, uuid) -> HttpResponse:
     """A thread (`<li>`) as on the edition page; any annotation of the thread finds it."""
     annotation = selectors.annotation_get(request.user, uuid)
@@ -16,3 +21,20 @@ def thread_fragment(request: HttpRequest, uuid) -> HttpResponse:
     if thread is None:
         raise Http404("No such annotation")
     return render(request, "includes/annotation_thread.html", {"a": thread})
+
+
+@require_safe
+def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    """The threads the reader sees on one paragraph (`<li>` items in reading order), filtered
+    as the page is (`?scope=&tag=&author=`). A fixed number of queries however many there are
+    on the paragraph or in the edition."""
+    paragraph = edition_selectors.paragraph_by_ids(slug, public_id)
+    if paragraph is None:
+        raise Http404(f"No paragraph {public_id!r} in {slug!r}")
+    filters = ReadingFilterForm(request.GET).filters()
+    threads = selectors.annotations_by_paragraph(
+        request.user, paragraph.edition, paragraph=paragraph, **filters
+    ).get(paragraph.pk, [])
+    response = render(request, "includes/annotation_threads.html", {"threads": threads})
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -159,7 +159,7 @@ def test_deleting_with_anonymised_annotations_keeps_the_shared_ones_by_a_former_
         assert entry.body == body and entry.author == ""
     assert list(shared.tags.names()) == ["Archiv"]
     assert [r.body for r in shared.revisions.all()] == ["Öffentliche Notiz."]
-    page = Client().get(f"/{world.shared.edition.slug}/").content.decode()
+    page = Client().get(world.shared.paragraph.get_absolute_url()).content.decode()
     assert "former user" in page and "Ada Archiv" not in page
     assert Client().get(f"/api/annotations/{world.shared.uuid}/").json()["author"] is None
 

@@ -96,7 +96,7 @@ def test_emendation_re_anchors_annotations_on_the_reading_page(people, edition):
     p2.refresh_from_db()
     assert p2.revisions.count() == 1
 
-    html = Client().get("/test-interview/").content.decode()
+    html = Client().get("/test-interview/p2/threads/").content.decode()
     moved_li = _thread_html(html, moved)
     start = p2.text.index("sagt man")
     assert f'data-start="{start}" data-end="{start + 8}" data-anchor="moved"' in moved_li
@@ -121,6 +121,6 @@ def test_threads_are_listed_in_the_order_of_their_passages(people, p2):
     whole = annotation_create(
         user=ann, paragraph=p2, motivation="commenting", body="Ganz", visibility="public"
     )
-    html = Client().get("/test-interview/").content.decode()
+    html = Client().get("/test-interview/p2/threads/").content.decode()
     positions = [html.index(f'id="annotation-{a.uuid}"') for a in (whole, earlier, later)]
     assert positions == sorted(positions)

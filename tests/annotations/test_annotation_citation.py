@@ -192,7 +192,7 @@ def test_deleted_annotation_cite_page_is_404_even_as_a_thread_placeholder(
 
 
 def test_each_annotation_item_links_its_cite_page(client, note):
-    html = client.get("/test-interview/").content.decode()
+    html = client.get("/test-interview/p2/").content.decode()
     assert f'<a class="cite-link" href="{cite_url(note)}">Cite</a>' in html
 
 

@@ -34,7 +34,10 @@ def test_filters_choose_threads_by_scope_tag_and_author(people, p2):
     client = _client(ann)
 
     def shown(query: str) -> set[str]:
-        return set(_threads(client.get(f"/test-interview/?{query}").content.decode()))
+        page = client.get(f"/test-interview/?{query}").content.decode()
+        # The page hands its filters on to the script, which fetches each paragraph's threads.
+        source = re.search(r'data-threads-src="([^"]*)"', page.split('id="p2"')[1]).group(1)
+        return set(_threads(client.get(source.replace("&amp;", "&")).content.decode()))
 
     everything = {str(a.uuid) for a in (mine, group, public)}
     assert shown("") == everything
@@ -67,7 +70,7 @@ def test_reply_stays_with_its_thread_under_a_tag_filter(people, p2):
     annotation_create(
         user=people["ben"], parent=root, motivation="replying", body="Antwort ohne Tag"
     )
-    html = _client().get("/test-interview/?tag=begriff").content.decode()
+    html = _client().get("/test-interview/p2/threads/?tag=begriff").content.decode()
     assert "Antwort ohne Tag" in html
 
 
@@ -91,7 +94,7 @@ def test_passage_threads_carry_their_anchor_for_the_script(people, p2):
         selector=TextSelector(start, start + 7, "Ort der"),
         colour="green",
     )
-    html = _client().get("/test-interview/").content.decode()
+    html = _client().get("/test-interview/p2/threads/").content.decode()
     assert (
         f'data-annotation="{note.uuid}" data-author="ann" data-author-name="ann" '
         f'data-motivation="commenting" data-colour="green" data-start="{start}" '
@@ -154,3 +157,44 @@ def test_edition_page_announces_the_annotation_service_in_a_link_header(edition)
     assert response["Link"] == (
         '<http://testserver/annotations/w3c/>; rel="http://www.w3.org/ns/oa#annotationService"'
     )
+
+
+def test_edition_page_holds_counts_and_sources_not_threads(people, p2):
+    _note(people["ann"], p2, "Im Rand")
+    _note(people["ann"], p2, "Auch im Rand")
+    html = _client().get("/test-interview/?scope=public").content.decode()
+    assert "Im Rand" not in html
+    row = html[html.index('id="p2"') : html.index('id="p3"')]
+    assert (
+        'data-threads-src="/test-interview/p2/threads/?scope=public" data-thread-count="2"'
+    ) in row
+    # Without a script, the count leads to the paragraph's page, which lists them.
+    assert 'href="/test-interview/p2/#notes-p2">Read the 2 annotations</a>' in row
+    p3_row = html[html.index('id="p3"') : html.index('id="p4"')]
+    assert 'data-thread-count="0"' in p3_row and "threads-link" not in p3_row
+
+
+def test_paragraph_page_lists_the_threads_the_reader_sees(people, p2):
+    _note(people["ann"], p2, "Für alle")
+    _note(people["ann"], p2, "Nur für mich", visibility="private")
+    html = _client(people["ben"]).get("/test-interview/p2/").content.decode()
+    assert "Für alle" in html and "Nur für mich" not in html
+    assert 'id="notes-p2"' in html
+    own = _client(people["ann"]).get("/test-interview/p2/").content.decode()
+    assert "Nur für mich" in own
+
+
+def test_paragraph_threads_fragment_applies_visibility_and_404s_unknown_paragraphs(people, p2):
+    _note(people["ann"], p2, "Gruppe", visibility="group", group=people["group"])
+    _note(people["ann"], p2, "Öffentlich")
+    assert (
+        len(_threads(_client(people["ben"]).get("/test-interview/p2/threads/").content.decode()))
+        == 2
+    )
+    assert (
+        len(_threads(_client(people["cy"]).get("/test-interview/p2/threads/").content.decode()))
+        == 1
+    )
+    assert _client().get("/test-interview/p999/threads/").status_code == 404
+    assert _client().get("/no-such-edition/p2/threads/").status_code == 404
+    assert _client().post("/test-interview/p2/threads/").status_code == 405

@@ -196,7 +196,7 @@ def test_tag_page_query_count_does_not_grow_with_items(
 
 def test_edition_page_links_tags_to_their_pages(people, edition, p2):
     note(people["ann"], p2, "Mit Tags.", tags=["Größe", "Methode"])
-    html = page_html(Client(), "/test-interview/")
+    html = page_html(Client(), "/test-interview/p2/")
     assert '<a class="tag" rel="tag" href="/tags/methode/">Methode</a>' in html
     assert '<a class="tag" rel="tag" href="/tags/gr%C3%B6%C3%9Fe/">Größe</a>' in html
     assert "Mit Tags." in page_html(Client(), "/tags/gr%C3%B6%C3%9Fe/")

@@ -39,6 +39,15 @@ def log_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/erz-2023/")
 
 
+def read_to(page, paragraph_id: str):
+    """Scrolls to a paragraph, as a reader does, and waits for its threads, which the page
+    fetches when a paragraph comes near the viewport."""
+    page.locator(f"#{paragraph_id}").scroll_into_view_if_needed()
+    expect(
+        page.locator(f"[data-notes-for={paragraph_id}] > .annotation-list")
+    ).not_to_have_attribute("data-threads-src", re.compile(".*"))
+
+
 def settle(page):
     """Waits for the tag suggestions' requests: the test database (SQLite in memory, shared
     between the server's threads) refuses a read that overlaps a write with "table is locked"."""
@@ -145,6 +154,8 @@ def test_other_student_sees_public_notes_but_never_private_ones(
     context = browser.new_context()
     page = context.new_page()
     log_in(page, live_server, "jonas")
+    read_to(page, "p7")
+    read_to(page, "p9")
     expect(page.locator(f'mark[data-annotation="{public.uuid}"]')).to_have_text(
         "statistische Synthese"
     )
@@ -167,6 +178,7 @@ def test_reply_and_edit_without_reload(page, live_server, students, console_erro
         motivation="questioning",
     )
     log_in(page, live_server, "lena")
+    read_to(page, "p9")
     thread = page.locator(f"#annotation-{question.uuid}")
     thread.get_by_role("button", name="Reply").first.click()
     thread.get_by_label("Your reply (Markdown)").fill("Das *Polizeiarchiv*.")
@@ -299,6 +311,7 @@ def test_stale_edit_is_refused_and_the_newer_text_kept(page, live_server, studen
 
     note = annotate(students["lena"], "p9", "statistische Synthese", "Erste Fassung", "public")
     log_in(page, live_server, "lena")
+    read_to(page, "p9")
     page.locator(f"#annotation-{note.uuid}").get_by_role("button", name="Edit").click()
     editor = page.get_by_role("dialog", name="Edit annotation")
     editor.get_by_role("textbox", name="Note (Markdown)").fill("Aus dem alten Fenster")

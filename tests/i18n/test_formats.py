@@ -37,7 +37,7 @@ def test_annotation_date_and_kind_are_german_on_a_german_page(client, edition, u
     Annotation.objects.filter(pk=note.pk).update(created=march_3, modified=march_3)
     client.force_login(user)
 
-    page = client.get("/test-interview/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    page = client.get("/test-interview/p2/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     history = client.get(
         reverse("annotations:annotation-history", args=[note.uuid]), HTTP_ACCEPT_LANGUAGE="de"
     ).content.decode()

@@ -418,7 +418,13 @@ MATRIX: dict[str, Row] = {
         kwargs=group_note, expect={"GET": sees_note(302), "POST": sees_note(302)}
     ),
     "annotations:thread-fragment": Row(
-        kwargs=group_note, expect={"GET": sees_note(200), "POST": sees_note(200)}
+        kwargs=group_note, expect={"GET": sees_note(200), "POST": everyone(405)}
+    ),
+    # The reading page's threads of p2 (where the private, course and other course's notes are):
+    # every role gets the list, holding only what it may read.
+    "annotations:paragraph-threads": Row(
+        kwargs=lambda w: {"slug": w.edition.slug, "public_id": "p2"},
+        expect={"GET": everyone(200), "POST": everyone(405)},
     ),
     "annotations:annotation-history": Row(
         kwargs=group_note,

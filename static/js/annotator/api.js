@@ -43,13 +43,19 @@ export function createApi(config) {
     return data;
   }
 
-  async function fragment(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  // Server-rendered HTML: the elements it holds, or null for a 404.
+  async function fragments(url) {
+    let response;
+    try {
+      response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    } catch {
+      throw new ApiError("network", config.labels.networkError, 0);
+    }
     if (response.status === 404) return null;
     if (!response.ok) throw new ApiError("request", `${response.status} ${response.statusText}`, response.status);
     const template = document.createElement("template");
     template.innerHTML = (await response.text()).trim();
-    return template.content.firstElementChild;
+    return [...template.content.children];
   }
 
   const itemUrl = (id) => `${config.api.annotations}${id}/`;
@@ -68,6 +74,7 @@ export function createApi(config) {
         "GET",
         `${config.api.tags}?q=${encodeURIComponent(q)}${group ? `&group=${encodeURIComponent(group)}` : ""}`,
       ),
-    thread: (id) => fragment(config.api.thread.replace("{id}", id)),
+    thread: async (id) => ((await fragments(config.api.thread.replace("{id}", id))) || [null])[0],
+    threads: async (url) => (await fragments(url)) || [],
   };
 }

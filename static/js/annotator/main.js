@@ -5,6 +5,7 @@
 import { createApi } from "./api.js";
 import { bindMarks, drawAll, openThread, showPassage } from "./highlights.js";
 import { createEditor } from "./editor.js";
+import { createLoader } from "./loader.js";
 import { createThreads } from "./threads.js";
 import { createToolbar } from "./toolbar.js";
 
@@ -24,7 +25,13 @@ function announce(message, isError = false) {
 
 const dialog = document.querySelector("[data-editor]");
 const editor = dialog ? createEditor(dialog, { api, config }) : null;
-const threads = createThreads({ api, config, editor, announce });
+let threads = null;
+const loader = createLoader({
+  api,
+  onLoaded: (list) => threads.loaded(list),
+  onError: (error) => announce(`${labels.threadsFailed} ${error.message}`, true),
+});
+threads = createThreads({ api, config, editor, announce, loader });
 
 drawAll(labels);
 bindMarks();
@@ -89,10 +96,23 @@ document.querySelectorAll("form[data-auto-submit]").forEach((form) => {
 
 // A permalink of an annotation opens the edition with its thread open. This waits for the load
 // event: the browser's own scroll to the #pN fragment happens first and would take the focus.
-function openWanted() {
+async function findWanted(wanted) {
+  // The link names the paragraph (#pN); a reply's or an old link's is asked of the API.
+  const hash = document.querySelector(`p.para[data-paragraph="${window.location.hash.slice(1)}"]`);
+  if (hash) await loader.forParagraph(hash);
+  let item = document.getElementById(`annotation-${wanted}`);
+  if (item) return item;
+  const annotation = await api.get(wanted).catch(() => null);
+  const paragraph =
+    annotation && document.querySelector(`p.para[data-paragraph="${annotation.paragraph}"]`);
+  if (paragraph) await loader.forParagraph(paragraph);
+  return document.getElementById(`annotation-${wanted}`);
+}
+
+async function openWanted() {
   const wanted = new URLSearchParams(window.location.search).get("annotation");
   if (!wanted) return;
-  const item = document.getElementById(`annotation-${wanted}`);
+  const item = await findWanted(wanted).catch(() => null);
   if (!item) {
     announce(labels.notShown, true);
     return;

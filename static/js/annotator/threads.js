@@ -3,7 +3,7 @@
 
 import { clearHighlight, drawHighlight, openThread, showPassage } from "./highlights.js";
 
-export function createThreads({ api, config, editor, announce }) {
+export function createThreads({ api, config, editor, announce, loader }) {
   const labels = config.labels;
   const me = config.user && config.user.username;
 
@@ -71,6 +71,8 @@ export function createThreads({ api, config, editor, announce }) {
 
   // Insert or replace a thread with the server's rendering; returns the new element.
   async function refresh(rootId, paragraph) {
+    // The paragraph's other threads first, so the new one is placed among them.
+    if (paragraph) await loader.forParagraph(paragraph);
     const fresh = await api.thread(rootId);
     const old = document.getElementById(`annotation-${rootId}`);
     clearHighlight(rootId);
@@ -200,6 +202,15 @@ export function createThreads({ api, config, editor, announce }) {
     if (!showPassage(thread)) openThread(thread);
   });
 
+  // Threads fetched with their paragraph: actions added, passages marked.
+  function loaded(list) {
+    list.querySelectorAll(":scope > li.thread").forEach((thread) => {
+      enhance(thread);
+      drawHighlight(thread, labels);
+    });
+    updateCount(list.closest("[data-notes-for]"));
+  }
+
   document.querySelectorAll("li.thread").forEach(enhance);
-  return { refresh };
+  return { refresh, loaded };
 }
