@@ -97,3 +97,22 @@ def assert_focus_visible(page, step: str) -> dict:
     assert state["visible"], f"{step}: focused element is not visible: {state}"
     assert state["indicator"], f"{step}: no visible focus indicator: {state}"
     return state
+
+
+def announced(page) -> dict:
+    """What Chromium's accessibility tree (what screen readers read) says of the focused
+    element: its role, name and description."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    for node in nodes:
+        properties = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        if properties.get("focused") and node.get("role", {}).get("value") != "RootWebArea":
+            return {
+                "role": node.get("role", {}).get("value"),
+                "name": node.get("name", {}).get("value", ""),
+                "description": node.get("description", {}).get("value", ""),
+            }
+    raise AssertionError("nothing focused in the accessibility tree")
