@@ -339,13 +339,19 @@ def test_text_on_every_highlight_colour_and_theme_colour_has_4_5_to_1(
     assert not low, f"below 4.5:1 in {colour_scheme} mode: {low}"
 
 
-def test_dark_colour_scheme_is_honoured(browser, live_server, seminar):
+def test_dark_colour_scheme_is_honoured(browser, live_server, seminar, screenshot_dir):
     colours = {}
+    first = seminar["notes"][0].uuid
     for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme)
+        context = browser.new_context(
+            color_scheme=scheme, reduced_motion="reduce", viewport={"width": 1400, "height": 1000}
+        )
         page = context.new_page()
         log_in(page, live_server, "lena")
-        page.goto(f"{live_server.url}/erz-2023/#p12")
+        page.goto(f"{live_server.url}/erz-2023/?annotation={first}#p12")
+        reading_ready(page, first)
+        if scheme == "dark":
+            page.screenshot(path=screenshot_dir / "dark-mode.png")
         open_editor(page)
         colours[scheme] = page.evaluate(
             """() => Object.fromEntries(["body", "dialog[data-editor]", "#site-search-q",
