@@ -43,7 +43,7 @@ def safe_next_url(request: HttpRequest) -> str:
 
 
 @sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request)
     if request.user.is_authenticated:
@@ -97,7 +97,7 @@ def _profile_page(request: HttpRequest, **context) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -152,7 +152,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def account_data(request: HttpRequest) -> HttpResponse:
     """All the reader's data as a ZIP (see `services.account_data_export`)."""
     content = services.account_data_export(
@@ -169,7 +169,7 @@ def account_data(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Wrong passwords are counted per user; past the limit the page refuses (429) before
     checking one, so a session left open cannot be used to guess the password."""

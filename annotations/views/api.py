@@ -140,7 +140,7 @@ def _if_match(request, annotation) -> str | None:
 
 
 @bearer_or_session
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def annotation_collection(request: HttpRequest) -> JsonResponse:
     try:
         if request.method == "POST":
@@ -240,7 +240,7 @@ def _uuid(value, field: str):
 
 
 @bearer_or_session
-@require_http_methods(["GET", "PATCH", "DELETE"])
+@require_http_methods(["GET", "HEAD", "PATCH", "DELETE"])
 def annotation_item(request: HttpRequest, uuid) -> JsonResponse:
     annotation = selectors.annotation_get(request.user, uuid)
     if annotation is None:

@@ -8,7 +8,7 @@ GET /api/tags/?q=<prefix>&group=<slug>
 """
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from annotations import vocabulary
 from annotations.models import TAG_MAX_LENGTH
@@ -17,7 +17,7 @@ from annotations.views.api import error
 SUGGESTIONS_MAX = 20
 
 
-@require_GET
+@require_safe
 def tag_suggestions(request: HttpRequest) -> JsonResponse:
     prefix = request.GET.get("q", "")
     if len(prefix) > TAG_MAX_LENGTH:

@@ -107,7 +107,7 @@ class ImportForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def annotation_import(request: HttpRequest) -> HttpResponse:
     """Upload a file of annotations; they become the reader's own. "Check" runs the import and
     throws it away, to see the report first."""

@@ -20,7 +20,7 @@ from courses.views.access import (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
     course = course_to_change_or_404(request, slug)
     if request.method == "POST":
@@ -43,7 +43,7 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     course_to_change_or_404(request, slug)
     assignment = assignment_or_404(request, slug, pk)

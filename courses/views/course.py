@@ -28,7 +28,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_new(request: HttpRequest) -> HttpResponse:
     if not services.is_instructor(request.user):
         raise PermissionDenied("Only instructors can create courses.")
@@ -153,7 +153,7 @@ def vocabulary_set(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_form(request: HttpRequest) -> HttpResponse:
     """Type the code instead of following the link."""
     form = JoinCodeForm(request.POST if request.method == "POST" else None)
@@ -168,7 +168,7 @@ def join_form(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The join link: GET asks for confirmation (a link alone never changes anything), POST
     joins."""

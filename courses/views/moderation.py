@@ -79,7 +79,7 @@ def _back(request: HttpRequest, course: Course, annotation: Annotation) -> HttpR
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def annotation_hide(request: HttpRequest, slug: str, uuid) -> HttpResponse:
     """Hide an annotation shared with the course, saying why. The lists post here directly;
     GET (and a POST with a problem) shows the note with the form."""

@@ -90,11 +90,12 @@ def test_a_query_longer_than_a_tag_is_a_json_error(people):
     assert suggestions(q="x" * 50) == []
 
 
-def test_only_get_is_allowed(people):
+def test_only_get_and_head_are_allowed(people):
     client = Client()
     client.force_login(people["ann"])
     response = client.post(URL, {"q": "a"})
-    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert client.head(URL).status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 30])

@@ -7,11 +7,20 @@ The roles: anonymous; `otto`, logged in but in no course; `stu`, a student of co
 student of course B; `amy`, a student of A and the author of every annotation in the URLs;
 `ines`, A's instructor; `cora`, A's co-instructor; `stefan`, staff.
 
+HEAD is asked of every URL, by every role, and must answer as GET does (the same status: no
+more, no less), with no body. OPTIONS is asked of every URL (by one role of each kind:
+anonymous, outsider, author, instructor) and is never a 5xx: a view that names its methods
+answers it itself, with `Allow` and no body (200 from class-based views and the W3C protocol,
+where it is the CORS preflight; 405 from function views that list their methods); a page that
+does not look at the method answers it as GET, for the same role (so it shows no more than GET
+would). The W3C protocol's PUT and DELETE are also sent with the annotation's current ETag in
+If-Match, so that the author's right, not the precondition, decides.
+
 Besides the status, every response is checked for what its role may not read (the bodies of the
 private, course, hidden and deleted notes, the tags only on them, the other course's note, course
-A's title, assignment and join code): not in pages, JSON, the W3C protocol, search, exports, tag
-pages, refusals or error messages. After every read and every refused write the annotations,
-courses, tags, accounts and search tables hold exactly the rows they held before.
+A's title, assignment and join code): not in headers, pages, JSON, the W3C protocol, search,
+exports, tag pages, refusals or error messages. After every read and every refused write the
+annotations, courses, tags, accounts and search tables hold exactly the rows they held before.
 
 Left out: the Django admin (`admin:`; staff inspect there by design and it has its own permission
 system, tested by Django) and static files (served by whitenoise, not the URL conf).
@@ -55,6 +64,9 @@ ROLES = (
     "staff",
 )
 MEMBERS_OF_A = {"student", "author", "instructor", "co_instructor"}
+# OPTIONS says the same to everyone or answers as GET (asked of every role): one role of each
+# kind keeps the matrix's time down.
+OPTIONS_ROLES = ("anonymous", "outsider", "author", "instructor")
 MODERATORS_OF_A = {"instructor", "co_instructor"}
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -218,6 +230,8 @@ REFUSED = {LOGIN, 400, 401, 403, 404, 405, 410, 412, 428}
 class Row:
     kwargs: Callable = lambda w: {}
     expect: dict = field(default_factory=dict)  # method -> role -> outcome
+    # method -> role -> outcome, the request carrying the resource's current ETag as If-Match
+    if_match: dict = field(default_factory=dict)
     query: Callable = lambda w: ""
     data: dict = field(default_factory=dict)  # method -> (world -> body)
     as_json: bool = False  # bodies sent as JSON (the APIs), else as a form
@@ -257,6 +271,17 @@ def edition_slug(w) -> dict:
 
 def new_note(w) -> dict:
     return {"edition": w.edition.slug, "paragraph": "p1", "body": "Neu.", "visibility": "public"}
+
+
+def w3c_replacement(w) -> dict:
+    """A PUT of the course note (a whole-paragraph note on p2, whose target cannot change)."""
+    return w3c_note(w) | {
+        "body": {"type": "TextualBody", "value": "Ersetzt.", "format": "text/markdown"},
+        "target": {
+            "source": f"http://testserver/{w.edition.slug}/",
+            "selector": {"type": "FragmentSelector", "value": "p2"},
+        },
+    }
 
 
 def w3c_note(w) -> dict:
@@ -387,10 +412,15 @@ MATRIX: dict[str, Row] = {
             "PUT": changes_note(428, anonymous=401),
             "DELETE": changes_note(204, anonymous=401),
         },
-        data={"PUT": w3c_note},
+        # With the current ETag the precondition holds: who it is decides.
+        if_match={
+            "PUT": changes_note(200, anonymous=401),
+            "DELETE": changes_note(204, anonymous=401),
+        },
+        data={"PUT": w3c_replacement},
         as_json=True,
         headers=W3C,
-        writes=frozenset({"DELETE"}),
+        writes=frozenset({"PUT", "DELETE"}),
     ),
     # annotations: pages
     "annotations:annotation-new": Row(
@@ -592,18 +622,18 @@ def client_for(user) -> Client:
     return client
 
 
-def send(client: Client, row: Row, method: str, url: str, w):
+def send(client: Client, row: Row, method: str, url: str, w, headers: dict):
     data = row.data.get(method, lambda w: {})(w)
-    if method == "GET":
-        return client.get(url, headers=row.headers)
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return client.generic(method, url, headers=headers)
     if row.as_json:
-        content_type = row.headers.get("Content-Type", "application/json")
+        content_type = headers.get("Content-Type", "application/json")
         return client.generic(
-            method, url, json.dumps(data), content_type=content_type, headers=row.headers
+            method, url, json.dumps(data), content_type=content_type, headers=headers
         )
     if method == "POST":
-        return client.post(url, data, headers=row.headers)
-    return client.generic(method, url, headers=row.headers)
+        return client.post(url, data, headers=headers)
+    return client.generic(method, url, headers=headers)
 
 
 def outcome(response):
@@ -637,26 +667,47 @@ def forbidden_for(role: str, row: Row) -> list[str]:
     return words
 
 
-def check(w, name: str, role: str, method: str, before: dict) -> list[str]:
-    """What is wrong with one role's request, as sentences; nothing when all is as the row says."""
+def check(w, name: str, role: str, method: str, before: dict, *, if_match=False) -> list[str]:
+    """What is wrong with one role's request, as sentences; nothing when all is as the row says.
+    HEAD is expected to answer as GET; OPTIONS is judged by `options_problems`."""
     row = MATRIX[name]
     url = reverse(name, kwargs=row.kwargs(w)) + row.query(w)
-    expected = row.expect[method][role]
+    headers = dict(row.headers)
+    if if_match:
+        expected = row.if_match[method][role]
+        headers["If-Match"] = client_for(w.users["author"]).get(url, headers=row.headers)["ETag"]
+    else:
+        expected = row.expect.get("GET" if method == "HEAD" else method, {}).get(role)
     client = client_for(w.users[role])
-    response = send(client, row, method, url, w)
-    got, where = outcome(response), f"{role} {method} {url}"
+    response = send(client, row, method, url, w, headers)
+    got = outcome(response)
+    where = f"{role} {method}{' with If-Match' if if_match else ''} {url}"
     problems = []
-    if got != expected:
+    if method == "OPTIONS":
+        problems += options_problems(response, got, row.expect["GET"][role], where)
+    elif got != expected:
         problems.append(f"{where}: expected {expected}, got {got}")
     may_write = method in row.writes and expected not in REFUSED
     if not may_write and snapshot() != before:
         problems.append(f"{where}: answered {got} but changed the database")
     page = body_of(response)
-    if leaked := [word for word in forbidden_for(role, row) if word in page]:
+    if method == "HEAD" and page:
+        problems.append(f"{where}: answered HEAD with a body")
+    said = page + "\n".join(f"{key}: {value}" for key, value in response.headers.items())
+    if leaked := [word for word in forbidden_for(role, row) if word in said]:
         problems.append(f"{where}: shows {leaked}")
-    if w.course.join_code in page and role not in MEMBERS_OF_A and not row.invitation:
+    if w.course.join_code in said and role not in MEMBERS_OF_A and not row.invitation:
         problems.append(f"{where}: shows course A's join code")
     return problems
+
+
+def options_problems(response, got, as_get, where: str) -> list[str]:
+    """OPTIONS answered by the view itself (Allow, no body), or as GET for this role."""
+    if got in (200, 405) and response.get("Allow") and not body_of(response):
+        return []
+    if got != as_get:  # never a 5xx: GET expects none
+        return [f"{where}: expected 200 or 405 with Allow, or {as_get} as for GET, got {got}"]
+    return []
 
 
 # The tests
@@ -676,11 +727,15 @@ def test_every_url_pattern_has_a_row_in_the_matrix():
 @pytest.mark.parametrize("name", list(MATRIX))
 def test_role_matrix(world, name):
     """Every method and role in turn, each from the same starting state (changes rolled back)."""
+    row = MATRIX[name]
     problems, before = [], snapshot()  # each request starts from it: the others are rolled back
-    for method in MATRIX[name].expect:
-        for role in ROLES:
+    requests = [(method, False) for method in row.expect] + [("OPTIONS", False)]
+    requests += [("HEAD", False)] if "GET" in row.expect else []
+    requests += [(method, True) for method in row.if_match]
+    for method, if_match in requests:
+        for role in OPTIONS_ROLES if method == "OPTIONS" else ROLES:
             with transaction.atomic():
-                problems += check(world, name, role, method, before)
+                problems += check(world, name, role, method, before, if_match=if_match)
                 transaction.set_rollback(True)
     assert not problems, "\n".join(problems)
 
