@@ -179,9 +179,13 @@ class Student:
             return self._read_paragraph(until)
         parent = self.rng.choice(self.others)
         payload = {"reply_to": parent, "body": f"{self._marker()} Antwort: Einverstanden."}
-        answer = self._created(payload, kind="reply", until=until, also=(404,))
-        if answer is not None and answer.status == 404:  # deleted since it was read
-            self.others.remove(parent)
+        # Its author may have deleted it since it was read: 404, or 400 on `reply_to`.
+        answer = self._created(payload, kind="reply", until=until, also=(400, 404))
+        if answer is None or answer.status == 201:
+            return
+        if answer.status == 400 and answer.json()["error"]["field"] != "reply_to":
+            self.unexpected.append(f"reply: 400 {answer.body[:200]!r}")
+        self.others.remove(parent)
 
     def _created(self, payload, *, kind, until, also=()) -> Answer | None:
         answer = self._send_new(payload, kind=kind, until=until)
