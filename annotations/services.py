@@ -29,6 +29,7 @@ from annotations.models import (
     TaggedAnnotation,
 )
 from annotations.rendering import render_markdown
+from annotations.tagging import annotation_tags_set, tags_get_or_create
 from annotations.vocabulary import TagVocabulary, group_vocabulary
 from edition.models import Paragraph
 from search.services import search_index_update
@@ -252,7 +253,7 @@ def annotation_create(
             raise AnnotationError("reply_to", "the annotation was deleted")
         # A reply lives in its thread: same audience as the annotation it answers.
         visibility, group = parent.visibility, parent.group
-        edition_id, root = parent.edition_id, parent.root or parent
+        edition, root = parent.edition, parent.root or parent
     else:
         if motivation == Annotation.Motivation.REPLYING:
             raise AnnotationError("motivation", "a reply needs reply_to")
@@ -261,7 +262,7 @@ def annotation_create(
         if paragraph.is_withdrawn:
             raise AnnotationError("paragraph", f"{paragraph.public_id} was withdrawn")
         _check_visibility(user, visibility, group)
-        edition_id, root = paragraph.edition_id, None
+        edition, root = paragraph.edition, None
         if selector is not None:
             selector = selector_validate(paragraph, selector)
     body = _check_body(motivation, body)
@@ -271,7 +272,7 @@ def annotation_create(
         tags = _tags_from_vocabulary(vocabulary, tags)
     now = timezone.now()
     annotation = Annotation(
-        edition_id=edition_id,
+        edition=edition,
         paragraph=paragraph,
         parent=parent,
         root=root,
@@ -293,11 +294,10 @@ def annotation_create(
         annotation.quote_prefix, annotation.quote_suffix = selector.prefix, selector.suffix
     try:
         with transaction.atomic():
-            annotation.full_clean(exclude=["body"])
+            _validate(annotation)
             annotation.save()
-            if tags:
-                annotation.tags.set(tags)
-            search_index_update(annotation)
+            annotation_tags_set(annotation, tags_get_or_create(tags), current=[])
+            search_index_update(annotation, is_new=True)
             if idempotency_key is not None:
                 _idempotency_key_claim(user, idempotency_key, fingerprint, annotation, now)
     except IntegrityError:
@@ -311,19 +311,30 @@ def annotation_create(
     return annotation
 
 
+def _validate(annotation: Annotation) -> None:
+    """The fields' own rules (choices, lengths; the body's were checked with clearer messages).
+    Not the foreign keys, which the service holds as objects it read, nor the unique ID and the
+    constraints, which it checked with clearer messages and the database enforces anyway: each of
+    those would cost a query per write."""
+    relations = [field.name for field in Annotation._meta.concrete_fields if field.is_relation]
+    annotation.full_clean(
+        exclude=["body", *relations], validate_unique=False, validate_constraints=False
+    )
+
+
 def _request_fingerprint(**fields) -> str:
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _idempotent_replay(user, key: str, fingerprint: str) -> Annotation | None:
-    """What the key made within its lifetime, for the same input; None if it made nothing."""
-    record = (
-        IdempotencyKey.objects.select_related("annotation")
-        .filter(user=user, key=key, created__gte=timezone.now() - IDEMPOTENCY_KEY_TTL)
-        .first()
-    )
+    """What the key made within its lifetime, for the same input; None if it made nothing. An
+    expired key is dropped here, so it can be used again (`purge_deleted` drops the others)."""
+    record = IdempotencyKey.objects.select_related("annotation").filter(user=user, key=key).first()
     if record is None:
+        return None
+    if record.created < timezone.now() - IDEMPOTENCY_KEY_TTL:
+        record.delete()
         return None
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused(record.annotation)
@@ -331,9 +342,7 @@ def _idempotent_replay(user, key: str, fingerprint: str) -> Annotation | None:
 
 
 def _idempotency_key_claim(user, key: str, fingerprint: str, annotation, now) -> None:
-    """Record the key; its unique constraint makes a concurrent second claim fail. The user's
-    expired keys go first, so an expired key can be used again."""
-    IdempotencyKey.objects.filter(user=user, created__lt=now - IDEMPOTENCY_KEY_TTL).delete()
+    """Record the key; its unique constraint makes a concurrent second claim fail."""
     IdempotencyKey.objects.create(
         user=user, key=key, fingerprint=fingerprint, annotation=annotation, created=now
     )
@@ -377,19 +386,20 @@ def annotation_update(
     audience_changes = (new_visibility, new_group) != (annotation.visibility, annotation.group)
     vocabulary = _binding_vocabulary(new_visibility, new_group)
     if vocabulary is not None and (new_tags is not None or audience_changes):
-        current = new_tags if new_tags is not None else list(annotation.tags.names())
+        current = new_tags if new_tags is not None else [tag.name for tag in annotation.tags.all()]
         new_tags = _tags_from_vocabulary(vocabulary, current)
     now = timezone.now()
     with transaction.atomic():
-        locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        locked = _locked(annotation)
         if locked.deleted_at is not None:
             raise AnnotationError("annotation", "a deleted annotation cannot be edited")
         if version is not None and annotation_version(locked) != version:
             raise AnnotationConflict(locked)
+        current_tags = list(locked.tags.all())
         AnnotationRevision.objects.create(
             annotation=locked,
             body=locked.body,
-            tags=sorted(locked.tags.names()),
+            tags=sorted(tag.name for tag in current_tags),
             motivation=locked.motivation,
             colour=locked.colour,
             visibility=locked.visibility,
@@ -400,10 +410,10 @@ def annotation_update(
         locked.motivation, locked.colour = new_motivation, new_colour
         locked.visibility, locked.group = new_visibility, new_group
         locked.modified = now
-        locked.full_clean(exclude=["body"])
+        _validate(locked)
         locked.save()
         if new_tags is not None:
-            locked.tags.set(new_tags)
+            annotation_tags_set(locked, tags_get_or_create(new_tags), current=current_tags)
         if not is_reply and audience_changes:
             locked.thread.update(visibility=new_visibility, group=new_group)
         search_index_update(locked)
@@ -428,6 +438,17 @@ def annotation_delete(*, user, annotation: Annotation, version: str | None = Non
     return annotation
 
 
+def _locked(annotation: Annotation) -> Annotation:
+    """The annotation's row locked until the transaction ends, read with what indexing and
+    serialising it read (its tags, its author's profile, the objects its JSON names)."""
+    return (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("edition", "paragraph", "parent", "group", "author__profile")
+        .prefetch_related("tags")
+        .get(pk=annotation.pk)
+    )
+
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -444,7 +465,7 @@ def annotation_restore(*, user, annotation: Annotation) -> Annotation:
     if annotation.author_id != user.pk:
         raise AnnotationPermissionError("only the author restores an annotation")
     with transaction.atomic():
-        locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        locked = _locked(annotation)
         if locked.deleted_at is None:
             return locked
         if locked.deleted_at < timezone.now() - RESTORE_WINDOW:
@@ -503,7 +524,7 @@ def annotations_purge_deleted() -> Erased:
 
 
 def idempotency_keys_purge_expired() -> int:
-    """Keys past `IDEMPOTENCY_KEY_TTL` (a user's own are also cleared when they use a key)."""
+    """Keys past `IDEMPOTENCY_KEY_TTL` (one used again after it expired is dropped then)."""
     cutoff = timezone.now() - IDEMPOTENCY_KEY_TTL
     deleted, _by_model = IdempotencyKey.objects.filter(created__lt=cutoff).delete()
     return deleted

@@ -43,15 +43,17 @@ def _delete_entries(entries) -> None:
     entries.delete()
 
 
-def search_index_update(annotation: Annotation) -> None:
+def search_index_update(annotation: Annotation, *, is_new: bool = False) -> None:
     """Index the annotation as it now is; a deleted one leaves the index. Part of the caller's
-    transaction (no savepoint of its own): if indexing fails, the write fails with it."""
+    transaction (no savepoint of its own): if indexing fails, the write fails with it. `is_new`:
+    the annotation was just created, so there is no entry to look for. Its tags are read from
+    `annotation.tags.all()`, from memory when the caller prefetched them."""
     with transaction.atomic(savepoint=False):
         if annotation.is_deleted:
             _delete_entries(SearchEntry.objects.filter(annotation_id=annotation.pk))
             return
-        values = _annotation_values(annotation, list(annotation.tags.names()))
-        entry = SearchEntry.objects.filter(annotation_id=annotation.pk).first()
+        values = _annotation_values(annotation, [tag.name for tag in annotation.tags.all()])
+        entry = None if is_new else SearchEntry.objects.filter(annotation_id=annotation.pk).first()
         is_new = entry is None
         if is_new:
             entry = SearchEntry(annotation_id=annotation.pk)

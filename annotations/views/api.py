@@ -97,7 +97,7 @@ def _selector(data) -> TextSelector | None:
 def _group(request, slug) -> Group | None:
     if not slug:
         return None
-    group = Group.objects.filter(slug=slug, members=request.user).first()
+    group = Group.objects.filter(slug=slug, members=request.user).select_related("course").first()
     if group is None:
         raise AnnotationError("group", f"you are not a member of a group {slug!r}")
     return group
@@ -108,11 +108,13 @@ def _base_url(request) -> str:
 
 
 def _respond(request, annotation, status=200) -> JsonResponse:
-    fresh = selectors.annotation_get(request.user, annotation.uuid)
+    """The annotation a service returned (the user's own, with what its JSON names) as it is:
+    reading it again would cost queries and tell nothing new."""
     response = JsonResponse(
-        annotation_as_json(fresh, user=request.user, base_url=_base_url(request)), status=status
+        annotation_as_json(annotation, user=request.user, base_url=_base_url(request)),
+        status=status,
     )
-    response["ETag"] = f'"{services.annotation_version(fresh)}"'
+    response["ETag"] = f'"{services.annotation_version(annotation)}"'
     return response
 
 
@@ -206,9 +208,13 @@ def _create(request) -> JsonResponse:
         if parent is None:
             return error(404, "reply_to", "no such annotation")
     else:
-        paragraph = Paragraph.objects.filter(
-            edition__slug=data.get("edition"), public_id=data.get("paragraph")
-        ).first()
+        paragraph = (
+            Paragraph.objects.filter(
+                edition__slug=data.get("edition"), public_id=data.get("paragraph")
+            )
+            .select_related("edition")
+            .first()
+        )
         if paragraph is None:
             return error(
                 404,

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import services
@@ -120,11 +120,14 @@ def test_two_concurrent_requests_with_one_key_create_one_annotation(people, p2, 
     key before either commits; the database lets one key in and the loser answers as a retry."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time; the race above covers its answer")
+    # This test commits, so the edition's stamp can wait for the commit as in production (set
+    # at once, it would hold the edition's row and keep the second writer from the barrier).
+    monkeypatch.setattr("annotations.changes.on_commit", transaction.on_commit)
     both_saved = threading.Barrier(2, timeout=10)
     index = services.search_index_update
 
-    def index_then_wait(annotation):
-        index(annotation)
+    def index_then_wait(annotation, **options):
+        index(annotation, **options)
         both_saved.wait()
 
     monkeypatch.setattr(services, "search_index_update", index_then_wait)
