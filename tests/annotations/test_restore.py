@@ -216,6 +216,39 @@ def test_purge_erases_a_thread_whose_replies_are_all_gone(people, note):
     assert not Annotation.objects.exists()
 
 
+def test_purge_run_hourly_erases_only_once_and_changes_nothing_after(people, p2, note):
+    """Scheduled every hour (README): a second run finds nothing new to erase and rewrites no
+    row; what was deleted just under 30 days ago waits for a later run."""
+    reply_to(note, people["ben"])
+    delete(note, days_ago=31)
+    almost = delete(
+        services.annotation_create(
+            user=people["ann"], paragraph=p2, motivation="commenting", body="Fast 30 Tage."
+        ),
+        days_ago=30 - 1 / 24,
+    )
+
+    def rows():
+        return (
+            list(Annotation.objects.order_by("pk").values()),
+            list(AnnotationRevision.objects.order_by("pk").values()),
+            list(SearchEntry.objects.order_by("pk").values()),
+        )
+
+    first = purge()
+    assert "0 annotations deleted more than 30 days ago were erased" in first
+    assert "1 were kept as empty placeholders" in first
+    after_first = rows()
+    second = purge()
+    assert "0 annotations deleted more than 30 days ago were erased" in second
+    assert rows() == after_first
+    assert Annotation.objects.get(pk=almost.pk).body == "Fast 30 Tage."
+    Annotation.objects.filter(pk=almost.pk).update(
+        deleted_at=timezone.now() - timedelta(days=30, minutes=1)
+    )
+    assert "1 annotations deleted more than 30 days ago were erased" in purge()
+
+
 def test_purge_dry_run_changes_nothing(people, note):
     delete(note, days_ago=31)
     output = purge("--dry-run")

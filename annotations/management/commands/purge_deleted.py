@@ -4,7 +4,8 @@ authors can no longer restore, and the idempotency keys past their 24 hours.
 DESTRUCTIVE: an erased annotation's text, tags and edit history are gone (keep backups, see
 `manage.py backup`). One that others replied to stays as an empty placeholder, deleted, so the
 thread keeps its replies; it is erased by a later run once no reply is left. Safe to run again
-(e.g. daily from cron); --dry-run reports what would go and changes nothing.
+(hourly or daily from cron or a systemd timer, see the README); --dry-run reports what would go
+and changes nothing.
 """
 
 from django.core.management.base import BaseCommand
