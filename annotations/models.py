@@ -111,7 +111,12 @@ class Annotation(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
-        indexes = [models.Index(fields=["paragraph", "visibility"])]
+        indexes = [
+            models.Index(fields=["paragraph", "visibility"]),
+            # How `selectors.annotations_visible_to` finds the public ones and a group's.
+            models.Index(fields=["visibility", "edition"], name="annotation_visibility"),
+            models.Index(fields=["group", "visibility"], name="annotation_group_visibility"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(parent__isnull=True, paragraph__isnull=False))

@@ -18,6 +18,27 @@ from taggit.models import Tag
 
 from annotations.anchoring import anchor_annotation
 from annotations.models import RESTORE_WINDOW, Annotation, Group
+from annotations.tagging import tags_attach
+
+
+def _visible_pks(user) -> QuerySet | Q:
+    """Which annotations the user may see, as something the database finds through indexes:
+    the public ones, the user's own and those of the user's groups, each found by its own index
+    and combined by UNION ALL (a single OR of the three made both databases scan every
+    annotation of the edition). A filter on the result reads only the rows it names."""
+    public = Q(visibility=Annotation.Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return public
+    own = Annotation.objects.filter(author_id=user.pk)
+    grouped = Annotation.objects.filter(
+        visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
+    )
+    return Q(
+        pk__in=Annotation.objects.filter(public)
+        .values("pk")
+        .order_by()
+        .union(own.values("pk").order_by(), grouped.values("pk").order_by(), all=True)
+    )
 
 
 def annotations_visible_to(user) -> QuerySet[Annotation]:
@@ -27,14 +48,10 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     One that an instructor hid is shown in full only to its author and to the instructors of
     the course owning its group. To everyone else it is like a deleted one: gone, or a
     placeholder if it has replies they see (`hidden_from_viewer`, which makes `is_deleted`
-    true). One query: who moderates is a subquery.
+    true). One query: who may see and who moderates are subqueries.
     """
-    visible = Q(visibility=Annotation.Visibility.PUBLIC)
     hidden_from_viewer = Q(hidden_at__isnull=False)
     if user.is_authenticated:
-        visible |= Q(author_id=user.pk) | Q(
-            visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
-        )
         # A course owns its group (`group.course`); its instructors moderate it. The role is
         # `courses.Membership.Role.INSTRUCTOR`, named here so that this app imports no course.
         moderated = Group.objects.filter(
@@ -45,7 +62,7 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
         ~hidden_from_viewer, parent=OuterRef("pk"), deleted_at__isnull=True
     )
     return (
-        Annotation.objects.filter(visible)
+        Annotation.objects.filter(_visible_pks(user))
         .annotate(
             has_live_replies=Exists(live_replies),
             hidden_from_viewer=ExpressionWrapper(hidden_from_viewer, output_field=BooleanField()),
@@ -133,7 +150,9 @@ def annotations_by_paragraph(
     paragraph's current text. Four queries: threads, replies, and the tags of each.
     """
     threads = list(
-        _threads(user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope)
+        _threads(
+            user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope
+        ).prefetch_related(None)
     )
     by_pk = {thread.pk: thread for thread in threads}
     grouped: dict[int, list[Annotation]] = {}
@@ -141,12 +160,17 @@ def annotations_by_paragraph(
         thread.thread_replies = []
         thread.anchor = anchor_annotation(thread, thread.paragraph.text)
         grouped.setdefault(thread.paragraph_id, []).append(thread)
+    replies = []
     if by_pk:
-        replies = (
-            annotations_visible_to(user).filter(root__in=list(by_pk)).order_by("created", "id")
+        replies = list(
+            annotations_visible_to(user)
+            .filter(root__in=list(by_pk))
+            .prefetch_related(None)
+            .order_by("created", "id")
         )
         for reply in replies:
             by_pk[reply.root_id].thread_replies.append(reply)
+    tags_attach(threads + replies)
     for paragraph_threads in grouped.values():
         paragraph_threads.sort(key=_reading_order)
     return grouped
@@ -159,24 +183,44 @@ def _reading_order(thread: Annotation) -> tuple:
     return (start, thread.created, thread.pk)
 
 
-def annotation_facets(user, edition) -> dict[str, list]:
-    """The tags and authors a reader can filter the edition's threads by (visible ones only)."""
+FACET_LIMIT = 40
+
+
+def annotation_facets(
+    user, edition, *, tag: str | None = None, author: str | None = None
+) -> dict[str, list]:
+    """The tags and authors a reader can filter the edition's threads by (visible ones only):
+    the `FACET_LIMIT` most used of each, in alphabetical order, and the chosen `tag` and
+    `author` even when they are rarer. A list of a thousand names helps nobody; any tag or
+    author can still be asked for in the URL, and search finds every one."""
     visible = annotations_visible_to(user).filter(
         edition=edition, root__isnull=True, deleted_at__isnull=True, hidden_from_viewer=False
     )
     tags = (
         Tag.objects.filter(annotations_taggedannotation_items__content_object__in=visible)
         .annotate(uses=Count("annotations_taggedannotation_items"))
-        .order_by("name")
+        .order_by("-uses", "name")
     )
     authors = (
         get_user_model()
         .objects.filter(annotations__in=visible)
+        .annotate(notes=Count("annotations"))
         .select_related("profile")
-        .distinct()
-        .order_by("username")
+        .order_by("-notes", "username")
     )
-    return {"tags": list(tags), "authors": list(authors)}
+    return {
+        "tags": sorted(_most_used(tags, slug=tag), key=lambda t: t.name.casefold()),
+        "authors": sorted(_most_used(authors, username=author), key=lambda u: u.username),
+    }
+
+
+def _most_used(ranked: QuerySet, **chosen) -> list:
+    """The first `FACET_LIMIT` of a ranked list, and the chosen one (a union: one query)."""
+    ((field, value),) = chosen.items()
+    top = ranked[:FACET_LIMIT]
+    if not value:
+        return list(top)
+    return list(ranked.filter(Q(pk__in=top.values("pk")) | Q(**{field: value})))
 
 
 def thread_for_reading(user, root: Annotation) -> Annotation | None:

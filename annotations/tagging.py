@@ -77,9 +77,27 @@ def annotation_tags_set(annotation: Annotation, tags: list[Tag], *, current: lis
 
 
 def _tags_remember(annotation: Annotation, tags: list[Tag]) -> None:
-    """Leave the tags where taggit's manager looks first, as `prefetch_related` does."""
-    cache = annotation.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache.pop("tags", None)
-    queryset = annotation.tags.get_queryset()
+    """Leave the tags where taggit's manager looks first, as `prefetch_related` does (without
+    building taggit's own queryset for the annotation, which costs more than the query)."""
+    # The annotation's tags as a query too, so that `.get()`, `.names()` or `.filter()` on it
+    # (which ask the database again) see what is stored now.
+    queryset = Tag.objects.filter(annotations_taggedannotation_items__content_object=annotation)
     queryset._result_cache, queryset._prefetch_done = list(tags), True
-    cache["tags"] = queryset
+    annotation.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = queryset
+
+
+def tags_attach(annotations) -> None:
+    """What `prefetch_related("tags")` does, in one query: afterwards `annotation.tags.all()`
+    answers from memory. Taggit's prefetch builds a queryset per annotation, which made a
+    paragraph's sixty threads cost tens of milliseconds more."""
+    by_pk = {annotation.pk: [] for annotation in annotations}
+    if by_pk:
+        links = (
+            TaggedAnnotation.objects.filter(content_object_id__in=list(by_pk))
+            .select_related("tag")
+            .order_by("pk")
+        )
+        for link in links:
+            by_pk[link.content_object_id].append(link.tag)
+    for annotation in annotations:
+        _tags_remember(annotation, by_pk[annotation.pk])

@@ -7,6 +7,7 @@ checked the same way: a session signed out through one instance is gone on the o
 
 import http.client
 import json
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -51,8 +52,19 @@ def check(*, ports: list[int], edition_path: str, edition_slug: str, reader: Act
     def record(name: str, passed: bool, detail: str = "") -> None:
         checks.append(Check(name, passed, detail))
 
-    for port in (a, b):  # both have served the page before anything changes
-        _call(port, "GET", edition_path)
+    # The edition page (shared by anonymous readers, cached) holds each paragraph's count of
+    # threads; the paragraph's threads come from their own URL, which the page's script fetches.
+    threads_path = reverse(
+        "annotations:paragraph-threads",
+        kwargs={"slug": edition_slug, "public_id": API_PARAGRAPH},
+    )
+
+    def count_on(port: int) -> int | None:
+        _, page = _call(port, "GET", edition_path)
+        found = re.search(re.escape(threads_path) + r'" data-thread-count="(\d+)"', page)
+        return int(found.group(1)) if found else None
+
+    counted = {port: count_on(port) for port in (a, b)}  # both cached before anything changes
     status, text = _call(
         a,
         "POST",
@@ -71,19 +83,25 @@ def check(*, ports: list[int], edition_path: str, edition_slug: str, reader: Act
     item = reverse("annotations:api-item", kwargs={"uuid": json.loads(text)["id"]})
     status, text = _call(b, "GET", item, reader)
     record("a note created through 1 is read through 2", status == 200 and marker in text)
-    status, text = _call(b, "GET", edition_path)
-    record("… and is on 2's edition page at once", marker in text, f"status {status}")
+    status, text = _call(b, "GET", threads_path)
+    now_b = count_on(b)
+    record(
+        "… and is on 2's edition page at once",
+        marker in text and counted[b] is not None and now_b == counted[b] + 1,
+        f"threads {status}; count {counted[b]} → {now_b}",
+    )
     edited = marker + "-edited"
     status, _ = _call(b, "PATCH", item, reader, {"body": edited})
-    _, text = _call(a, "GET", edition_path)
+    _, text = _call(a, "GET", threads_path)
     record("an edit through 2 is on 1's page at once", status == 200 and edited in text)
     status, _ = _call(a, "DELETE", item, reader)
     after_status, _ = _call(b, "GET", item, reader)
-    _, text = _call(b, "GET", edition_path)
+    _, text = _call(b, "GET", threads_path)
+    now_b = count_on(b)
     record(
         "a delete through 1 is gone on 2 at once",
-        status == 204 and after_status == 404 and marker not in text,
-        f"delete {status}, then read {after_status}",
+        status == 204 and after_status == 404 and marker not in text and now_b == counted[b],
+        f"delete {status}, then read {after_status}; count {now_b}",
     )
     mine = reverse("annotations:my-annotations")
     before, _ = _call(a, "GET", mine, fresh)

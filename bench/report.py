@@ -11,7 +11,7 @@ KB = 1000
 QUERY_BUDGET = 12
 ANONYMOUS_SHARE_BUDGET = 0.5
 P95_BUDGET_MS = 100.0
-P95_SCENARIOS = ("edition_student", "api_paragraph", "search", "create")
+P95_SCENARIOS = ("edition_student", "threads_paragraph", "api_paragraph", "search", "create")
 BUDGET_CONCURRENCY = 8
 JS_BUDGET, CSS_BUDGET, HTML_BUDGET = 20 * KB, 12 * KB, 40 * KB
 

@@ -151,6 +151,12 @@ def scenarios(edition: Edition) -> list[Scenario]:
         Scenario("edition_anonymous", "edition, anonymous", page, page=True),
         Scenario("edition_student", "edition, student", page, actor="reader", page=True),
         Scenario(
+            "threads_paragraph",
+            f"threads of {API_PARAGRAPH} (student)",
+            f"{page}{API_PARAGRAPH}/threads/",
+            actor="reader",
+        ),
+        Scenario(
             "api_paragraph",
             f"API: {API_PARAGRAPH}'s annotations",
             f"/api/annotations/?edition={edition.slug}&paragraph={API_PARAGRAPH}",

@@ -11,6 +11,8 @@ pending message) and requests with a query string get the page rendered for them
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,8 +56,28 @@ def page_key(request: HttpRequest, stamp: EditionStamp) -> str:
     return f"edition-page:1:{digest}"
 
 
+# The last few pages also in this process's memory: a key names one rendering forever (any change
+# makes a new key), so a copy here can never be stale, and a hit skips unpickling the page.
+LOCAL_PAGES = 8
+_local: OrderedDict[str, "CachedPage"] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _remember(key: str, page: "CachedPage") -> None:
+    with _local_lock:
+        _local[key] = page
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
 def page_get(key: str) -> CachedPage | None:
-    return cache.get(key)
+    page = _local.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _remember(key, page)
+    return page
 
 
 def page_store(key: str, response: HttpResponse) -> CachedPage:
@@ -68,6 +90,7 @@ def page_store(key: str, response: HttpResponse) -> CachedPage:
         headers=tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name)),
     )
     cache.set(key, page, CACHE_SECONDS)
+    _remember(key, page)
     return page
 
 

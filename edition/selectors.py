@@ -53,12 +53,16 @@ def edition_stamp(slug: str) -> EditionStamp | None:
     return None if row is None else EditionStamp(row[0], slug, row[1], row[2])
 
 
+def text_version(stamp: EditionStamp) -> str:
+    """Names the edition's text as of its last import, for keys of cached renderings."""
+    return stamp.imported_at.isoformat() if stamp.imported_at else "never"
+
+
 def edition_text(stamp: EditionStamp) -> EditionText:
     """The edition with its creators, speakers, matter, turns, paragraphs and apparatus: eight
     queries, made once per import and then read from the cache (shared by all servers when
     it is Redis), so a page pays one query (`edition_stamp`) for the whole text."""
-    imported = stamp.imported_at.isoformat() if stamp.imported_at else "never"
-    key = f"edition-text:1:{stamp.pk}:{imported.replace(' ', 'T')}"
+    key = f"edition-text:1:{stamp.pk}:{text_version(stamp)}"
     text = cache.get(key)
     if text is None:
         edition = edition_get(stamp.slug)

@@ -1,8 +1,10 @@
 """Reading views: the edition, a paragraph's permalink page, the edition as data (JSON, text,
 TEI), and the edition's citation record as BibTeX, RIS and CSL-JSON downloads."""
 
+import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -64,6 +66,24 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return page_cache.page_response(request, page)
 
 
+FACETS_CACHE_SECONDS = 300
+
+
+def reader_facets(user, stamp: selectors.EditionStamp, edition, filters: dict) -> dict:
+    """The filters' tags and authors for this reader, counted over all their visible notes:
+    kept in the cache until a note of the edition changes (the stamp) or the reader's groups
+    do, and for five minutes at most (a new instructor role in a course, which shows notes an
+    instructor hid, waits that long)."""
+    groups = sorted(user.annotation_groups.values_list("pk", flat=True)) if user.pk else []
+    parts = (user.pk, groups, stamp.pk, stamp.annotations_changed_at, sorted(filters.items()))
+    key = "facets:1:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    facets = cache.get(key)
+    if facets is None:
+        facets = annotation_facets(user, edition, tag=filters["tag"], author=filters["author"])
+        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    return facets
+
+
 def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpResponse:
     """The text with each paragraph's count of the threads the reader sees; the threads
     themselves are fetched per paragraph by the page's script (`paragraph_threads`), so the
@@ -84,13 +104,14 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
             paragraph.heat = heat.get(paragraph.pk, NO_HEAT) if heat_course else None
     context = {
         "edition": edition,
+        "text_version": selectors.text_version(stamp),
         "turns": turns,
         "matter_emendations": text.matter_emendations,
         "cite": _cite_panel(request, edition),
         "filter_form": filter_form,
         "filters_active": any(filters.values()),
         "threads_query": urlencode({k: v for k, v in filters.items() if v}),
-        "facets": annotation_facets(request.user, edition),
+        "facets": reader_facets(request.user, stamp, edition, filters),
         "annotator_config": annotator_config(request, edition, assignment=assignment),
         "reading_assignment": assignment,
         "heat_courses": heat_courses,
@@ -120,6 +141,7 @@ def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRes
     paragraph.thread_count = len(paragraph.threads)
     context = {
         "edition": edition,
+        "text_version": selectors.text_version(stamp),
         "paragraph": paragraph,
         "previous": previous,
         "following": following,

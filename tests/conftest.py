@@ -29,7 +29,10 @@ def _fresh_cache_and_edition_stamps(monkeypatch):
     edition's "annotations changed" stamp, set after a commit in production, is set at once."""
     from django.core.cache import cache
 
+    from edition import page_cache
+
     cache.clear()
+    page_cache._local.clear()
     monkeypatch.setattr(
         "annotations.changes.on_commit", lambda callback, *args, **kwargs: callback()
     )

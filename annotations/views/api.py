@@ -36,6 +36,7 @@ from annotations.services import (
     IdempotencyKeyReused,
     TextSelector,
 )
+from annotations.tagging import tags_attach
 from config import ratelimit
 from edition.models import Edition, Paragraph
 
@@ -188,11 +189,12 @@ def _list(request) -> JsonResponse:
     )
     total = annotations.count()
     base = _base_url(request)
-    items = [
-        annotation_as_json(a, user=request.user, base_url=base)
-        # An offset past the end asks the database nothing (a huge one would overflow its integer).
-        for a in (annotations[offset : offset + limit] if offset < total else [])
-    ]
+    # An offset past the end asks the database nothing (a huge one would overflow its integer).
+    page = (
+        list(annotations.prefetch_related(None)[offset : offset + limit]) if offset < total else []
+    )
+    tags_attach(page)
+    items = [annotation_as_json(a, user=request.user, base_url=base) for a in page]
     return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
 
 

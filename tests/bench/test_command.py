@@ -102,6 +102,7 @@ def test_a_quick_run_measures_every_scenario_and_two_instances_agree(tmp_path, w
         "static",
         "edition_anonymous",
         "edition_student",
+        "threads_paragraph",
         "api_paragraph",
         "search",
         "progress",
@@ -109,7 +110,14 @@ def test_a_quick_run_measures_every_scenario_and_two_instances_agree(tmp_path, w
     }
     assert scenarios["static"]["wrk"]["requests"] > 0
     assert scenarios["api_paragraph"]["wrk"]["requests"] > 0
-    for key in ("edition_anonymous", "edition_student", "api_paragraph", "progress", "create"):
+    for key in (
+        "edition_anonymous",
+        "edition_student",
+        "threads_paragraph",
+        "api_paragraph",
+        "progress",
+        "create",
+    ):
         assert scenarios[key]["skipped"] is None, scenarios[key]
         assert scenarios[key]["queries_per_request"] > 0
     assert scenarios["edition_anonymous"]["bytes"]["js"] > 0

@@ -135,7 +135,7 @@ def test_student_annotates_selected_words_and_finds_the_note_after_reload(
     page.reload()
     mark = page.locator("p.para[data-paragraph=p5] mark.highlight")
     expect(mark).to_have_text(WORDS)
-    expect(mark).to_have_attribute("aria-label", "Comment by Lena Vogt; Enter opens the note")
+    expect(mark).to_have_attribute("aria-description", "Comment by Lena Vogt; Enter opens the note")
     thread = page.locator(f"#annotation-{stored.uuid}")
     expect(thread.locator(".annotation-body strong")).to_have_text("Synthese")
     expect(thread.locator(".tag")).to_have_text(["Begriff", "Methode"])

@@ -119,6 +119,9 @@ PAGES = {
     "annotations:annotation-cite": Page("stu", course_note),
     # A fragment the reading view's script inserts into the page.
     "annotations:thread-fragment": Page("stu", course_note),
+    "annotations:paragraph-threads": Page(
+        "stu", lambda site: {"slug": site["edition"].slug, "public_id": "p2"}
+    ),
     "annotations:deleted-annotations": Page("stu"),
     "annotations:annotation-import": Page("stu"),
     "courses:course-list": Page("ines"),

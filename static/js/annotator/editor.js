@@ -243,7 +243,9 @@ export function createEditor(dialog, { api, config }) {
       return;
     }
     const saveButton = dialog.querySelector("[data-editor-save]");
-    saveButton.disabled = true;
+    // Busy, but not disabled: a disabled button loses the focus to the page.
+    if (saveButton.getAttribute("aria-disabled") === "true") return;
+    saveButton.setAttribute("aria-disabled", "true");
     try {
       state.key = state.key || newKey();
       const saved = state.annotation
@@ -260,7 +262,7 @@ export function createEditor(dialog, { api, config }) {
     } catch (error) {
       fail(error);
     } finally {
-      saveButton.disabled = false;
+      saveButton.removeAttribute("aria-disabled");
     }
   });
 

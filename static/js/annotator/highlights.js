@@ -35,9 +35,10 @@ export function drawHighlight(thread, labels) {
     return mark;
   });
   if (marks.length) {
+    // The marked words are the name; what the mark is and how to open it, its description
+    // (ARIA gives <mark> no name of its own).
     marks[0].tabIndex = 0;
-    marks[0].setAttribute("aria-label", accessibleName(thread, labels));
-    marks[0].setAttribute("aria-describedby", thread.id);
+    marks[0].setAttribute("aria-description", accessibleName(thread, labels));
   }
   return marks;
 }

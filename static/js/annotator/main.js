@@ -37,6 +37,8 @@ drawAll(labels);
 bindMarks();
 
 async function created(annotation, paragraph) {
+  // The editor has closed; until the new thread is drawn the focus waits by the paragraph.
+  if (document.activeElement === document.body) threads.holdFocus(paragraph);
   const thread = await threads.refresh(annotation.id, paragraph);
   if (!thread) {
     // Saved, but hidden by the filters in use.

@@ -69,6 +69,14 @@ export function createThreads({ api, config, editor, announce, loader }) {
     return document.querySelector(`[data-notes-for="${paragraph.dataset.paragraph}"]`);
   }
 
+  // Where the focus waits while a thread it is in is drawn afresh: never on the page itself.
+  function holdFocus(paragraph) {
+    const notes = notesFor(paragraph);
+    if (!notes) return;
+    notes.tabIndex = -1;
+    notes.focus({ preventScroll: true });
+  }
+
   // Insert or replace a thread with the server's rendering; returns the new element.
   async function refresh(rootId, paragraph) {
     // The paragraph's other threads first, so the new one is placed among them.
@@ -141,10 +149,14 @@ export function createThreads({ api, config, editor, announce, loader }) {
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      send.disabled = true;
+      // Busy, but not disabled: a disabled button loses the focus to the page.
+      if (send.getAttribute("aria-disabled") === "true") return;
+      send.setAttribute("aria-disabled", "true");
       try {
         const reply = await api.create({ reply_to: item.dataset.annotation, body: area.value });
-        const thread = await refresh(rootOf(item).dataset.annotation, paragraphOf(item));
+        const paragraph = paragraphOf(item);
+        holdFocus(paragraph);
+        const thread = await refresh(rootOf(item).dataset.annotation, paragraph);
         announce(labels.replySaved);
         const element = thread && document.getElementById(`annotation-${reply.id}`);
         element?.focus();
@@ -152,7 +164,7 @@ export function createThreads({ api, config, editor, announce, loader }) {
         error.textContent = failure.message;
         area.focus();
       } finally {
-        send.disabled = false;
+        send.removeAttribute("aria-disabled");
       }
     });
   }
@@ -212,5 +224,5 @@ export function createThreads({ api, config, editor, announce, loader }) {
   }
 
   document.querySelectorAll("li.thread").forEach(enhance);
-  return { refresh, loaded };
+  return { refresh, loaded, holdFocus };
 }
