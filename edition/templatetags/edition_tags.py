@@ -1,5 +1,6 @@
 """Presentation helpers for edition templates."""
 
+import hashlib
 import json
 
 from django import template
@@ -14,3 +15,25 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 def jsonld(value) -> str:
     """JSON for a <script type="application/ld+json"> block, safe against `</script>`."""
     return mark_safe(json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
+
+
+@register.simple_tag
+def reading_rows_key(turns, threads_query: str = "") -> str:
+    """A digest of everything in the reading page's paragraph rows that is not the text itself
+    (which the cache key names by its version): per paragraph, the threads counted for this
+    reader, whether the assignment covers it, the find box's match and the heat map. Readers
+    for whom all of these agree share one rendering of the rows."""
+    parts: list = [threads_query]
+    for view in turns:
+        for paragraph in view.paragraphs:
+            heat = paragraph.heat
+            parts.append(
+                (
+                    paragraph.pk,
+                    paragraph.thread_count,
+                    paragraph.in_assignment,
+                    getattr(paragraph, "find_match", False),
+                    None if heat is None else (heat.level, heat.annotations, heat.students),
+                )
+            )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
