@@ -198,3 +198,25 @@ def test_paragraph_threads_fragment_applies_visibility_and_404s_unknown_paragrap
     assert _client().get("/test-interview/p999/threads/").status_code == 404
     assert _client().get("/no-such-edition/p2/threads/").status_code == 404
     assert _client().post("/test-interview/p2/threads/").status_code == 405
+
+
+def test_a_changed_note_and_a_new_name_show_at_once_in_the_threads(people, p2):
+    """Notes are rendered once per state (annotations/templatetags/annotation_tags.py): any
+    change to what the margin shows makes a new rendering."""
+    from accounts.services import profile_update
+    from annotations.services import annotation_update
+
+    ann = people["ann"]
+    note = _note(ann, p2, "Erste Fassung", tags=["Altmarke"])
+    client = _client(people["ben"])
+    before = client.get("/test-interview/p2/threads/").content.decode()
+    assert "Erste Fassung" in before and "Altmarke" in before
+    annotation_update(user=ann, annotation=note, body="Zweite Fassung", tags=["Neumarke"])
+    profile_update(user=ann, display_name="Ann Neuname")
+    after = client.get("/test-interview/p2/threads/").content.decode()
+    assert "Zweite Fassung" in after and "Neumarke" in after and "Ann Neuname" in after
+    assert "Erste Fassung" not in after and "Altmarke" not in after
+    # The author gets the link to the history; others the word only, from the same cache.
+    own = _client(ann).get("/test-interview/p2/threads/").content.decode()
+    assert f'href="/annotations/{note.uuid}/history/">edited</a>' in own
+    assert "/history/" not in client.get("/test-interview/p2/threads/").content.decode()
