@@ -7,3 +7,7 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         from annotations import changes  # noqa: F401  (connects the signal receivers)
+        from annotations.lookups import OneOf
+        from annotations.models import Annotation
+
+        Annotation._meta.pk.register_lookup(OneOf)

@@ -25,7 +25,8 @@ def _visible_pks(user) -> QuerySet | Q:
     """Which annotations the user may see, as something the database finds through indexes:
     the public ones, the user's own and those of the user's groups, each found by its own index
     and combined by UNION ALL (a single OR of the three made both databases scan every
-    annotation of the edition). A filter on the result reads only the rows it names."""
+    annotation of the edition). A filter on the result reads only the rows it names
+    (`annotations.lookups.OneOf`)."""
     public = Q(visibility=Annotation.Visibility.PUBLIC)
     if not user.is_authenticated:
         return public
@@ -34,7 +35,7 @@ def _visible_pks(user) -> QuerySet | Q:
         visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
     )
     return Q(
-        pk__in=Annotation.objects.filter(public)
+        pk__one_of=Annotation.objects.filter(public)
         .values("pk")
         .order_by()
         .union(own.values("pk").order_by(), grouped.values("pk").order_by(), all=True)

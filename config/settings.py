@@ -137,6 +137,9 @@ def cache_from_url(url: str) -> dict:
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Django's own, but the signed-in user comes with their profile (one query, not two).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

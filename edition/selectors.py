@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 
 from edition.models import Edition, Emendation, Paragraph, Turn
@@ -44,18 +45,21 @@ TEXT_CACHE_SECONDS = 24 * 60 * 60
 
 
 def edition_stamp(slug: str) -> EditionStamp | None:
-    """One indexed query."""
-    row = (
-        Edition.objects.filter(slug=slug)
-        .values_list("pk", "imported_at", "annotations_changed_at")
-        .first()
-    )
+    """One indexed query, written out in SQL: on the page every anonymous reader gets, the ORM's
+    compiling of it cost ten times the query itself."""
+    table = connection.ops.quote_name(Edition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, imported_at, annotations_changed_at FROM {table} WHERE slug = %s",  # noqa: S608
+            [slug],
+        )
+        row = cursor.fetchone()
     return None if row is None else EditionStamp(row[0], slug, row[1], row[2])
 
 
 def text_version(stamp: EditionStamp) -> str:
     """Names the edition's text as of its last import, for keys of cached renderings."""
-    return stamp.imported_at.isoformat() if stamp.imported_at else "never"
+    return str(stamp.imported_at).replace(" ", "T") if stamp.imported_at else "never"
 
 
 def edition_text(stamp: EditionStamp) -> EditionText:
