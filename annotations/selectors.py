@@ -87,9 +87,12 @@ def annotation_list(
     tag: str | None = None,
     author: str | None = None,
     scope: str | None = None,
+    visible: QuerySet[Annotation] | None = None,
 ) -> QuerySet[Annotation]:
-    """Filters as the page and the API offer them; scope is mine | groups | public."""
-    annotations = annotations_visible_to(user)
+    """Filters as the page and the API offer them; scope is mine | groups | public. `visible`
+    is `annotations_visible_to(user)` when the caller has built it already (building it is a
+    good part of a request's time)."""
+    annotations = annotations_visible_to(user) if visible is None else visible
     if edition is not None:
         annotations = annotations.filter(edition=edition)
     if paragraph_id:
@@ -109,11 +112,11 @@ def annotation_list(
     return annotations.order_by("created", "id")
 
 
-def _threads(user, edition, *, paragraph=None, tag=None, author=None, scope=None):
+def _threads(user, edition, *, paragraph=None, tag=None, author=None, scope=None, visible=None):
     """The first annotations of the threads the reader sees, as filtered."""
-    threads = annotation_list(user, edition=edition, tag=tag, author=author, scope=scope).filter(
-        root__isnull=True
-    )
+    threads = annotation_list(
+        user, edition=edition, tag=tag, author=author, scope=scope, visible=visible
+    ).filter(root__isnull=True)
     if paragraph is not None:
         threads = threads.filter(paragraph_id=paragraph.pk)
     return threads
@@ -150,10 +153,11 @@ def annotations_by_paragraph(
     replies, as `thread_replies`. Each thread gets `anchor`, where its passage is in the
     paragraph's current text. Four queries: threads, replies, and the tags of each.
     """
+    visible = annotations_visible_to(user).prefetch_related(None)
     threads = list(
         _threads(
-            user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope
-        ).prefetch_related(None)
+            user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope, visible=visible
+        )
     )
     by_pk = {thread.pk: thread for thread in threads}
     grouped: dict[int, list[Annotation]] = {}
@@ -163,12 +167,7 @@ def annotations_by_paragraph(
         grouped.setdefault(thread.paragraph_id, []).append(thread)
     replies = []
     if by_pk:
-        replies = list(
-            annotations_visible_to(user)
-            .filter(root__in=list(by_pk))
-            .prefetch_related(None)
-            .order_by("created", "id")
-        )
+        replies = list(visible.filter(root__in=list(by_pk)).order_by("created", "id"))
         for reply in replies:
             by_pk[reply.root_id].thread_replies.append(reply)
     tags_attach(threads + replies)

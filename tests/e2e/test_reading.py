@@ -63,7 +63,7 @@ def test_paragraph_page_in_context(
     page.get_by_label("Citation style").select_option("dgps")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#cite")).to_contain_text("(Erz, 2023, Abs. 12)")
-    page.get_by_role("link", name="Abs. 13 →").click()
+    page.get_by_role("link", name="para. 13 →").click()
     assert page.url == f"{live_server.url}/erz-2023/p13/"
     page.goto(f"{live_server.url}/erz-2023/p12/")
     page.screenshot(path=screenshot_dir / "paragraph.png", full_page=True)
