@@ -137,6 +137,10 @@ def cache_from_url(url: str) -> dict:
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# How long a reader's pages and pieces are kept for them at most (`annotations.reader_cache`;
+# any change to what they show makes a new key sooner); 0 renders every request.
+READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", "300"))
+
 # Django's own, but the signed-in user comes with their profile (one query, not two).
 AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]
 

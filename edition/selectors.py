@@ -57,6 +57,24 @@ def edition_stamp(slug: str) -> EditionStamp | None:
     return None if row is None else EditionStamp(row[0], slug, row[1], row[2])
 
 
+def stamp_text(stamp: EditionStamp | None) -> str | None:
+    """The stamp as part of a cache key (`annotations.reader_cache`)."""
+    if stamp is None:
+        return None
+    return f"{stamp.pk}:{stamp.imported_at}:{stamp.annotations_changed_at}"
+
+
+def editions_stamp() -> str:
+    """The last import and annotation change of any edition: the version of what spans them
+    all (search, the API without an edition). One query."""
+    table = connection.ops.quote_name(Edition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(imported_at), MAX(annotations_changed_at) FROM {table}"  # noqa: S608
+        )
+        return ":".join(map(str, cursor.fetchone()))
+
+
 def text_version(stamp: EditionStamp) -> str:
     """Names the edition's text as of its last import, for keys of cached renderings."""
     return str(stamp.imported_at).replace(" ", "T") if stamp.imported_at else "never"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from annotations.forms import ReadingFilterForm
+from annotations.reader_cache import per_reader
 from annotations.reading import annotator_config
 from annotations.selectors import annotation_facets, annotations_by_paragraph, thread_counts
 from courses.reading import NO_HEAT, course_heat, instructed_courses, reading_assignment
@@ -60,10 +61,18 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if stamp is None:
         raise Http404(f"No edition {slug!r}")
     if not page_cache.is_shared(request):
-        return _edition_page(request, stamp)
+        return _reader_page(request, stamp)
     key = page_cache.page_key(request, stamp)
     page = page_cache.page_get(key) or page_cache.page_store(key, _edition_page(request, stamp))
     return page_cache.page_response(request, page)
+
+
+def _reader_stamp(request: HttpRequest, stamp: selectors.EditionStamp) -> str | None:
+    """A reader's page is kept until the edition's annotations change; not when it shows an
+    assignment or a heat map, whose course data no stamp covers."""
+    if "assignment" in request.GET or "heatmap" in request.GET:
+        return None
+    return selectors.stamp_text(stamp)
 
 
 FACETS_CACHE_SECONDS = 300
@@ -122,6 +131,10 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
     container = request.build_absolute_uri(reverse("annotations:w3c-container"))
     response["Link"] = f'<{container}>; rel="http://www.w3.org/ns/oa#annotationService"'
     return response
+
+
+# The page carries the reader's CSRF token (the editor, the log-out form): kept per CSRF cookie.
+_reader_page = per_reader(_reader_stamp, with_csrf=True)(_edition_page)
 
 
 def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:

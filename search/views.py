@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotations.reader_cache import per_reader
+from edition.selectors import editions_stamp
 from search import selectors
 from search.forms import SearchForm
 
@@ -25,6 +27,7 @@ class CountedPaginator(Paginator):
         return self._count
 
 
+@per_reader(lambda request: editions_stamp(), with_csrf=True)
 def search(request: HttpRequest) -> HttpResponse:
     """Results for `?q=` and the filters, best first, 20 a page. A query with nothing to look for
     is explained on the page; a bad filter is a form error. Both answer 200."""

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.tokens import bearer_or_session
 from annotations import selectors, services
 from annotations.models import Group
+from annotations.reader_cache import per_reader
 from annotations.rendering import render_markdown
 from annotations.serializers import annotation_as_json
 from annotations.services import (
@@ -39,6 +40,7 @@ from annotations.services import (
 from annotations.tagging import tags_attach
 from config import ratelimit
 from edition.models import Edition, Paragraph
+from edition.selectors import edition_stamp, editions_stamp, stamp_text
 
 REQUEST_MAX_BYTES = 64 * 1024
 PAGE_MAX = 200
@@ -142,8 +144,15 @@ def _if_match(request, annotation) -> str | None:
     return current if current in versions else versions[0]
 
 
+def _list_stamp(request: HttpRequest) -> str | None:
+    """What a list shows changes with its edition's annotations (or any edition's)."""
+    slug = request.GET.get("edition")
+    return stamp_text(edition_stamp(slug)) if slug else editions_stamp()
+
+
 @bearer_or_session
 @require_http_methods(["GET", "HEAD", "POST"])
+@per_reader(_list_stamp)
 def annotation_collection(request: HttpRequest) -> JsonResponse:
     try:
         if request.method == "POST":

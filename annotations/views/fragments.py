@@ -8,7 +8,9 @@ from django.views.decorators.http import require_safe
 
 from annotations import selectors
 from annotations.forms import ReadingFilterForm
+from annotations.reader_cache import per_reader
 from edition import selectors as edition_selectors
+from edition.selectors import stamp_text
 
 
 @require_safe
@@ -24,6 +26,7 @@ def thread_fragment(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_safe
+@per_reader(lambda request, slug, public_id: stamp_text(edition_selectors.edition_stamp(slug)))
 def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     """The threads the reader sees on one paragraph (`<li>` items in reading order), filtered
     as the page is (`?scope=&tag=&author=`). A fixed number of queries however many there are

@@ -1,0 +1,115 @@
+"""Responses kept per reader until something they show changes.
+
+A reader who scrolls back, reloads, or opens a second tab asks again for pages and pieces that
+depend only on what they may see of the annotations. `per_reader` keeps such a GET response in
+the cache under a key made of everything it depends on:
+
+- the reader (their pk, staff or not) and their audience: the groups they belong to and their
+  role in each group's course (who may see which notes, and which hidden notes they moderate);
+- the stamp of what it shows (`stamp_for`): for edition pieces, the edition's import and the
+  last change to its annotations (`Edition.annotations_changed_at`, set after every annotation
+  write commits, also when an author renames themselves), so any change makes a new key on
+  every server at once;
+- the interface language, the host and the full path with its query string.
+
+Kept `READER_CACHE_SECONDS` at most (five minutes; 0 turns this off), for what no stamp covers
+(a course renamed, say). Nothing is cached
+for a request with a pending message or without a CSRF cookie where the page carries a token.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from annotations.models import Group
+
+KEPT_HEADERS = ("Content-Type", "Link", "Content-Language", "Cache-Control")
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def audience(user) -> tuple:
+    """Who the reader is for visibility: one query for their groups and course roles."""
+    if not user.is_authenticated:
+        return ()
+    rows = (
+        Group.objects.filter(Q(members=user) | Q(course__memberships__user_id=user.pk))
+        .values_list("pk", "course__memberships__role")
+        .distinct()
+    )
+    return (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
+
+
+def _key(request: HttpRequest, stamp: str, *, with_csrf: bool) -> str:
+    parts = [
+        audience(request.user),
+        stamp,
+        get_language(),
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    if with_csrf:
+        parts.append(request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"reader:1:{digest}"
+
+
+def _cacheable(request: HttpRequest, *, with_csrf: bool) -> bool:
+    if not settings.READER_CACHE_SECONDS:
+        return False
+    if request.method not in ("GET", "HEAD") or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False  # a token's user is known to the view only, not to this key
+
+    if with_csrf and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.get("_messages"))
+
+
+def per_reader(stamp_for, *, with_csrf: bool = False):
+    """Keep the view's 200 answers per reader and stamp. `stamp_for(request, *args, **kwargs)`
+    names the version of what the view shows, or None to run the view uncached (an unknown
+    edition, say: the view gives its own 404). `with_csrf`: the page carries a CSRF token,
+    valid for the browser's CSRF cookie only, so the cookie is part of the key."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable(request, with_csrf=with_csrf):
+                return view(request, *args, **kwargs)
+            stamp = stamp_for(request, *args, **kwargs)
+            if stamp is None:
+                return view(request, *args, **kwargs)
+            key = _key(request, stamp, with_csrf=with_csrf)
+            kept = cache.get(key)
+            if kept is not None:
+                response = HttpResponse(kept.body)
+                for name, value in kept.headers:
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                headers = tuple(
+                    (name, response[name]) for name in KEPT_HEADERS if response.has_header(name)
+                )
+                cache.set(
+                    key, KeptResponse(response.content, headers), settings.READER_CACHE_SECONDS
+                )
+            return response
+
+        return wrapped
+
+    return decorator
