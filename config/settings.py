@@ -128,7 +128,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def cache_from_url(url: str) -> dict:
     """Django's built-in Redis cache for redis:// and rediss:// URLs; no other kind is read."""
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Room for the rendered notes, rows and pages of a seminar: at the default 300 entries
+        # the note cache alone pushed everything else out.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
     if not url.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {url!r}.")
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
