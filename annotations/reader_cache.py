@@ -24,7 +24,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -43,11 +43,12 @@ def audience(user) -> tuple:
     """Who the reader is for visibility: one query for their groups and course roles."""
     if not user.is_authenticated:
         return ()
-    rows = (
-        Group.objects.filter(Q(members=user) | Q(course__memberships__user_id=user.pk))
-        .values_list("pk", "course__memberships__role")
-        .distinct()
+    # Two index lookups in one query (an OR of the two joins read every group's members).
+    member_of = user.annotation_groups.annotate(role=Value("")).values_list("pk", "role")
+    roles = Group.objects.filter(course__memberships__user_id=user.pk).values_list(
+        "pk", "course__memberships__role"
     )
+    rows = member_of.order_by().union(roles.order_by(), all=True)
     return (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
 
 
