@@ -168,7 +168,9 @@ def _check_visibility(user, visibility: str, group: Group | None) -> None:
     if visibility == Annotation.Visibility.GROUP:
         if group is None:
             raise AnnotationError("group", "group visibility needs a group")
-        if not group.members.filter(pk=user.pk).exists():
+        # A caller that found the group among the user's own says so (`member_checked_for`).
+        checked = getattr(group, "member_checked_for", None) == user.pk
+        if not checked and not group.members.filter(pk=user.pk).exists():
             raise AnnotationError("group", "you are not a member of this group")
     elif group is not None:
         raise AnnotationError("group", "only annotations with group visibility have a group")

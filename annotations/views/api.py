@@ -103,6 +103,7 @@ def _group(request, slug) -> Group | None:
     group = Group.objects.filter(slug=slug, members=request.user).select_related("course").first()
     if group is None:
         raise AnnotationError("group", f"you are not a member of a group {slug!r}")
+    group.member_checked_for = request.user.pk  # found among the user's groups: no second look
     return group
 
 
