@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The edition page shared by readers without a session, when kept: answered before the
+    # session, CSRF and authentication middleware, as Django's FetchFromCacheMiddleware would be.
+    "edition.middleware.SharedEditionPageMiddleware",
     # Pages and JSON gzipped (whitenoise serves static files precompressed). Django's version
     # pads the gzip header randomly against BREACH; CSRF tokens are masked per response anyway.
     "django.middleware.gzip.GZipMiddleware",
@@ -111,6 +114,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend with a health check that needs no round trip (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers take turns instead of failing with "database is locked": a transaction

@@ -20,7 +20,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 
 from edition.selectors import EditionStamp
 
@@ -48,9 +47,9 @@ def is_shared(request: HttpRequest) -> bool:
     )
 
 
-def page_key(request: HttpRequest, stamp: EditionStamp) -> str:
-    """The cache key of the edition's shared page as of `stamp`."""
-    parts = (stamp.slug, get_language(), request.scheme, request.get_host())
+def page_key(request: HttpRequest, stamp: EditionStamp, language: str) -> str:
+    """The cache key of the edition's shared page as of `stamp`, in `language`."""
+    parts = (stamp.slug, language, request.scheme, request.get_host())
     parts += (str(stamp.pk), str(stamp.imported_at), str(stamp.annotations_changed_at))
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     return f"edition-page:1:{digest}"
@@ -105,6 +104,9 @@ def page_response(request: HttpRequest, page: CachedPage) -> HttpResponse:
         response = HttpResponse(page.body)
     for name, value in page.headers:
         response[name] = value
+    if response.status_code == 200:
+        # Set here: the page may be answered above CommonMiddleware, which would set it.
+        response["Content-Length"] = str(len(response.content))
     response["ETag"] = page.etag
     # Stored, but asked about each time: a new note must show at once.
     response["Cache-Control"] = "no-cache"

@@ -57,12 +57,14 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The reading page. Readers without a session share one rendering (`page_cache`)."""
-    stamp = selectors.edition_stamp(slug)
+    stamp = getattr(request, "edition_stamp", None)  # `SharedEditionPageMiddleware` asked
+    if stamp is None or stamp.slug != slug:
+        stamp = selectors.edition_stamp(slug)
     if stamp is None:
         raise Http404(f"No edition {slug!r}")
     if not page_cache.is_shared(request):
         return _reader_page(request, stamp)
-    key = page_cache.page_key(request, stamp)
+    key = page_cache.page_key(request, stamp, get_language())
     page = page_cache.page_get(key) or page_cache.page_store(key, _edition_page(request, stamp))
     return page_cache.page_response(request, page)
 

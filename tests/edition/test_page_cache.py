@@ -108,3 +108,90 @@ def test_readers_with_a_session_or_a_query_get_their_own_rendering(edition):
     assert "ETag" not in own
     filtered = Client().get(URL + "?scope=public")
     assert "ETag" not in filtered and 'value="public" selected' in filtered.content.decode()
+
+
+# The kept page is answered by `SharedEditionPageMiddleware`, above the session, CSRF and
+# authentication middleware; everything else reaches the view.
+
+
+def _below(request):
+    raise AssertionError("the kept page should have been answered above the rest of the stack")
+
+
+def _middleware_response(path=URL, **headers):
+    from django.test import RequestFactory
+
+    from edition.middleware import SharedEditionPageMiddleware
+
+    request = RequestFactory().get(path, **headers)
+    return SharedEditionPageMiddleware(_below)(request)
+
+
+def test_a_kept_page_is_answered_before_the_stack_below_for_one_query(edition):
+    rendered = Client().get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = _middleware_response()
+    assert len(queries) == 1
+    assert response.content == rendered.content and response["ETag"] == rendered["ETag"]
+    assert response["Content-Length"] == str(len(rendered.content))
+    assert response["Content-Language"] == "en"
+    assert _middleware_response(HTTP_IF_NONE_MATCH=rendered["ETag"]).status_code == 304
+
+
+def test_the_middleware_chooses_the_language_as_locale_middleware_would(edition):
+    Client().get(URL, HTTP_ACCEPT_LANGUAGE="de")
+    Client().get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    german = _middleware_response(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
+    assert '<html lang="de">' in german.content.decode() and german["Content-Language"] == "de"
+    english = _middleware_response(HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert '<html lang="en">' in english.content.decode()
+    # The language cookie wins over the header, as in LocaleMiddleware.
+    from django.conf import settings
+
+    cookie = f"{settings.LANGUAGE_COOKIE_NAME}=de"
+    by_cookie = _middleware_response(HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE=cookie)
+    assert '<html lang="de">' in by_cookie.content.decode()
+
+
+def test_what_is_not_kept_goes_down_to_the_view(edition, settings):
+    from django.test import RequestFactory
+
+    from edition.middleware import SharedEditionPageMiddleware
+
+    Client().get(URL)  # kept now
+    passed = []
+
+    def below(request):
+        passed.append(request.get_full_path())
+        return "from below"
+
+    middleware = SharedEditionPageMiddleware(below)
+    factory = RequestFactory()
+    session = {settings.SESSION_COOKIE_NAME: "abc"}
+    requests = [
+        factory.get(URL + "?scope=public"),  # a query string
+        factory.post(URL),  # not GET
+        factory.get("/test-interview/p2/"),  # another page
+        factory.get("/no-such-edition/"),  # no edition: the view says 404
+        factory.get("/nowhere/at/all/"),  # no URL
+        factory.get(URL, HTTP_ACCEPT_LANGUAGE="de"),  # not rendered in German yet
+    ]
+    with_session = factory.get(URL)
+    with_session.COOKIES.update(session)
+    requests.append(with_session)
+    assert [middleware(request) for request in requests] == ["from below"] * len(requests)
+    assert len(passed) == len(requests)
+
+
+def test_a_first_view_asks_for_the_stamp_once(edition):
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(URL)
+    stamps = [q["sql"] for q in queries if "annotations_changed_at FROM" in q["sql"]]
+    assert len(stamps) == 1
+
+
+def test_the_answer_from_above_carries_the_security_headers(edition):
+    Client().get(URL)
+    response = Client().get(URL)
+    assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
