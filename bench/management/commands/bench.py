@@ -12,15 +12,12 @@ unless --reuse; drops it afterwards unless --keep. The run itself happens in a c
 """
 
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bench import database, load
+from bench.child import run_module
 from bench.config import DEFAULT_SQLITE, BenchConfig
 from bench.data import QUICK, Sizes
 
@@ -79,7 +76,12 @@ class Command(BaseCommand):
             self.stdout.write("   dropped and created again (destroys what was there)")
             database.recreate(url)
         try:
-            code = self._run_child(config)
+            code = run_module(
+                "bench",
+                environment=config.environment(),
+                write=self.stdout.write,
+                interrupted="Interrupted; the gunicorn instances are stopped.",
+            )
         finally:
             if not options["keep"]:
                 database.drop(url)
@@ -118,27 +120,3 @@ class Command(BaseCommand):
             reuse=options["reuse"],
             json_path=os.path.abspath(options["json"]) if options["json"] else "",
         )
-
-    def _run_child(self, config: BenchConfig) -> int:
-        """`python -m bench` in the benchmark's environment, its output relayed line by line.
-        Ctrl-C reaches it too (same process group); we wait while it stops gunicorn. SIGTERM
-        is passed on to it the same way."""
-        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bench"],
-            cwd=settings.BASE_DIR,
-            env=config.environment(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-        )
-        previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
-        try:
-            for line in child.stdout:
-                self.stdout.write(line.rstrip("\n"))
-            return child.wait()
-        except KeyboardInterrupt:
-            child.wait()
-            raise CommandError("Interrupted; the gunicorn instances are stopped.") from None
-        finally:
-            signal.signal(signal.SIGTERM, previous)

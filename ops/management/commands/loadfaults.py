@@ -13,16 +13,13 @@ seconds; never in the tests.
 """
 
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 
 import dj_database_url
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bench import database
+from bench.child import run_module
 from ops.loadfaults.config import (
     FAULT_CHOICES,
     FAULTS_OF,
@@ -83,7 +80,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Database of this run: {database.describe(url)} (created now)")
         database.recreate(url)
         try:
-            code = self._run_child(config)
+            code = run_module(
+                "ops.loadfaults",
+                environment=config.environment(),
+                write=self.stdout.write,
+                interrupted="Interrupted; gunicorn is stopped.",
+            )
         finally:
             if not options["keep"]:
                 database.drop(url)
@@ -110,26 +112,3 @@ class Command(BaseCommand):
             seed=options["seed"],
             json_path=os.path.abspath(options["json"]) if options["json"] else "",
         )
-
-    def _run_child(self, config: LoadFaultsConfig) -> int:
-        """`python -m ops.loadfaults` in the run's environment, its output relayed line by
-        line; Ctrl-C reaches it too (same process group), SIGTERM is passed on."""
-        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "ops.loadfaults"],
-            cwd=settings.BASE_DIR,
-            env=config.environment(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-        )
-        previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
-        try:
-            for line in child.stdout:
-                self.stdout.write(line.rstrip("\n"))
-            return child.wait()
-        except KeyboardInterrupt:
-            child.wait()
-            raise CommandError("Interrupted; gunicorn is stopped.") from None
-        finally:
-            signal.signal(signal.SIGTERM, previous)
