@@ -5,12 +5,18 @@ published and is never reused. The primary key is an implementation detail and n
 database.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.translation import gettext_lazy as _
 
 PUBLIC_ID_REGEX = r"^p[1-9][0-9]*$"
+EDITION_PAGE = "edition:edition-detail"
 
 
 class Edition(models.Model):
@@ -47,7 +53,20 @@ class Edition(models.Model):
         return self.full_title
 
     def get_absolute_url(self) -> str:
-        return reverse("edition:edition-detail", kwargs={"slug": self.slug})
+        return reverse(EDITION_PAGE, kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # Here, so that the importer and the admin refuse it alike.
+        if self.slug and slug_taken_by_site(self.slug):
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "the slug '%(slug)s' is taken by the site's own pages (%(path)s), "
+                        "where the edition could never be reached; choose another slug"
+                    )
+                    % {"slug": self.slug, "path": f"/{self.slug}/"}
+                }
+            )
 
     @property
     def full_title(self) -> str:
@@ -73,6 +92,62 @@ class Edition(models.Model):
     @property
     def pages(self) -> str:
         return f"{self.first_page}–{self.last_page}"
+
+
+def slug_taken_by_site(slug: str) -> bool:
+    """True if `/<slug>/` belongs to the site itself, not to an edition. Resolving the path is
+    not enough: a prefix such as `static/` (served by WhiteNoise before any URL pattern) or an
+    include with no page at its bare prefix answers every path below it but not the prefix."""
+    try:
+        if resolve(f"/{slug}/").view_name != EDITION_PAGE:
+            return True
+    except Resolver404:
+        pass
+    prefixes = [_url_path(settings.STATIC_URL), _url_path(settings.MEDIA_URL)]
+    prefixes += _literal_prefixes(get_resolver().url_patterns)
+    return any(prefix.startswith(f"{slug}/") for prefix in prefixes)
+
+
+def _url_path(url: str | None) -> str:
+    """The site-relative path of a setting's URL; "" for another host or none at all."""
+    parts = urlsplit(url or "")
+    return "" if parts.netloc else parts.path.lstrip("/")
+
+
+def _literal_prefixes(patterns, prefix: str = "") -> list[str]:
+    """Each URL pattern's fixed beginning, as far as it goes before anything variable."""
+    result = []
+    for pattern in patterns:
+        literal, whole = _literal_start(pattern.pattern)
+        if isinstance(pattern, URLResolver) and whole:
+            result += _literal_prefixes(pattern.url_patterns, prefix + literal)
+        else:
+            result.append(prefix + literal)
+    return result
+
+
+def _literal_start(pattern) -> tuple[str, bool]:
+    """The fixed text a route or regex begins with, and whether that is all of it."""
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern)
+        literal = route.split("<", 1)[0]
+        return literal, literal == route
+    if isinstance(pattern, RegexPattern):
+        regex = str(pattern).removeprefix("^")
+        literal, index = "", 0
+        while index < len(regex):
+            char = regex[index]
+            if char == "\\" and index + 1 < len(regex) and not regex[index + 1].isalnum():
+                literal += regex[index + 1]
+                index += 2
+            elif char in ".^$*+?{}[]|()\\":
+                # A quantifier makes the character before it optional.
+                return (literal[:-1] if char in "*?{" else literal), False
+            else:
+                literal += char
+                index += 1
+        return literal, True
+    return "", False
 
 
 class Creator(models.Model):

@@ -8,6 +8,7 @@ was ever published is never deleted, only withdrawn, and its ID is never given t
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,14 +102,25 @@ def _sync_edition(source: EditionSource, report: ImportReport) -> Edition:
     edition = Edition.objects.select_for_update().filter(slug=slug).first()
     if edition is None:
         edition = Edition(slug=slug, **values)
-        edition.full_clean(exclude=["imported_at", "source_sha256"])
+        _full_clean(edition, source, exclude=["imported_at", "source_sha256"])
         edition.save()
         report.count(report.created, "edition")
     elif _assign(edition, values):
-        edition.full_clean()
+        _full_clean(edition, source)
         edition.save()
         report.count(report.updated, "edition")
     return edition
+
+
+def _full_clean(edition: Edition, source: EditionSource, exclude: list[str] | None = None) -> None:
+    """The model's own checks (the admin makes the same), reported like any other error in
+    the source: with the file and the key."""
+    try:
+        edition.full_clean(exclude=exclude)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        key = "edition" if name == NON_FIELD_ERRORS else f"edition.{name}"
+        raise EditionSourceError(f"{source.path or '<source>'}: {key}", messages[0]) from error
 
 
 def _sync_creators(edition: Edition, source: EditionSource, report: ImportReport) -> None:
