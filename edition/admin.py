@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from edition.models import Creator, Edition, Emendation, Matter, Paragraph, Speaker, Turn
 
@@ -11,6 +12,8 @@ class CreatorInline(admin.TabularInline):
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "year", "doi", "imported_at"]
+    # A URL typed without a scheme is taken as https (Django 6's default, without its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [CreatorInline]
 
 

@@ -84,8 +84,6 @@ def test_slug_taken_by_site_sees_prefixes_without_a_page_of_their_own(slug, take
     assert slug_taken_by_site(slug) is taken
 
 
-# The admin's form for the edition's URL fields warns of Django 6's https default (not ours).
-@pytest.mark.filterwarnings("ignore:The default scheme will be changed")
 def test_admin_shows_the_refusal_under_the_slug_field(client, edition):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin)
