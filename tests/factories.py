@@ -1,10 +1,16 @@
 """Plain helpers that build test data; exposed as fixtures in conftest.py."""
 
 import copy
+from collections.abc import Iterable
+from datetime import timedelta
 
 import yaml
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.services import user_register
+from courses.models import Assignment, Course
+from courses.services import assignment_create, course_create, course_join, instructor_role_set
 from edition.models import Edition
 from edition.services import edition_import
 from edition.source import parse_source
@@ -133,4 +139,69 @@ def make_user(
         email=email or f"{username}@example.org",
         password=password,
         display_name=display_name,
+    )
+
+
+def make_instructor(username: str = "ines", display_name: str = ""):
+    """A user with the instructor role, fetched again so the permission cache is fresh."""
+    user = make_user(username, display_name=display_name)
+    instructor_role_set(user=user, granted=True)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def make_course(
+    instructor, title: str = "Bildtheorie", term: str = "", description: str = ""
+) -> Course:
+    return course_create(user=instructor, title=title, term=term, description=description)
+
+
+def make_student(course: Course, username: str = "stu", display_name: str = ""):
+    """A new user who has joined `course` with its code."""
+    user = make_user(username, display_name=display_name)
+    course_join(user=user, code=course.join_code)
+    return user
+
+
+def make_course_with_students(
+    instructor,
+    students: Iterable = (),
+    title: str = "Bildtheorie",
+    term: str = "",
+    description: str = "",
+) -> Course:
+    """A course taught by `instructor` that each of `students` (users) has joined with its code."""
+    course = make_course(instructor, title=title, term=term, description=description)
+    for student in students:
+        course_join(user=student, code=course.join_code)
+    return course
+
+
+def make_assignment(
+    course: Course,
+    instructor,
+    edition: Edition,
+    *,
+    start: str = "p2",
+    end: str = "p3",
+    title: str = "Archiv und Bild",
+    instructions: str = "Lesen Sie **genau**.",
+    opened_ago: timedelta = timedelta(days=1),
+    due_in: timedelta = timedelta(days=7),
+    min_annotations: int = 2,
+    min_replies: int = 1,
+) -> Assignment:
+    """An assignment that is open now: it opened `opened_ago` and is due in `due_in`."""
+    now = timezone.now()
+    return assignment_create(
+        user=instructor,
+        course=course,
+        title=title,
+        instructions=instructions,
+        edition=edition,
+        start=start,
+        end=end,
+        opens_at=now - opened_ago,
+        due_at=now + due_in,
+        min_annotations=min_annotations,
+        min_replies=min_replies,
     )

@@ -1,21 +1,15 @@
 """People and a course: "ines" teaches "Bildtheorie", "stu" studies in it, "otto" is outside.
 The assignment reads p2–p3 of the test edition; it opened a day ago and is due in a week."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from courses.services import assignment_create, course_create, course_join, instructor_role_set
-from tests.factories import make_user
-
-
-def make_instructor(username: str = "ines"):
-    """A user with the instructor role, fetched again so the permission cache is fresh."""
-    user = make_user(username)
-    instructor_role_set(user=user, granted=True)
-    return get_user_model().objects.get(pk=user.pk)
+from tests.factories import (
+    make_assignment,
+    make_course,
+    make_instructor,
+    make_student,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -25,8 +19,8 @@ def instructor(db):
 
 @pytest.fixture
 def course(instructor):
-    return course_create(
-        user=instructor,
+    return make_course(
+        instructor,
         title="Bildtheorie",
         term="Sommersemester 2025",
         description="Wir lesen das Interview.",
@@ -35,9 +29,7 @@ def course(instructor):
 
 @pytest.fixture
 def student(course):
-    user = make_user("stu", display_name="Stu Dent")
-    course_join(user=user, code=course.join_code)
-    return user
+    return make_student(course, "stu", display_name="Stu Dent")
 
 
 @pytest.fixture
@@ -47,17 +39,4 @@ def outsider(db):
 
 @pytest.fixture
 def assignment(course, instructor, edition):
-    now = timezone.now()
-    return assignment_create(
-        user=instructor,
-        course=course,
-        title="Archiv und Bild",
-        instructions="Lesen Sie **genau**.",
-        edition=edition,
-        start="p2",
-        end="p3",
-        opens_at=now - timedelta(days=1),
-        due_at=now + timedelta(days=7),
-        min_annotations=2,
-        min_replies=1,
-    )
+    return make_assignment(course, instructor, edition)

@@ -9,16 +9,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from annotations.services import TextSelector, annotation_create
-from courses.services import assignment_create, course_create, course_join, instructor_role_set
 from edition.models import Edition, Paragraph
 from edition.services import edition_import
 from edition.source import load_source_file
 from tests.e2e.a11y import axe_violations, describe, with_axe
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_assignment,
+    make_course_with_students,
+    make_instructor,
+    make_user,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,26 +55,21 @@ def seminar(transactional_db):
     note, a highlight and a reply: everything the pages can show."""
     edition_import(source=load_source_file(Path(settings.EDITION_SOURCE_DIR) / "erz-2023.yaml"))
     edition = Edition.objects.get(slug="erz-2023")
-    instructor = make_user("katrin", display_name="Katrin Held")
-    instructor_role_set(user=instructor, granted=True)
+    instructor = make_instructor("katrin", display_name="Katrin Held")
     lena = make_user("lena", display_name="Lena Vogt")
     jonas = make_user("jonas", display_name="Jonas Brandt")
-    course = course_create(user=instructor, title="Kunst und KI", term="Sommersemester 2027")
-    for student in (lena, jonas):
-        course_join(user=student, code=course.join_code)
-    now = timezone.now()
-    assignment = assignment_create(
-        user=instructor,
-        course=course,
-        title="Kunst, Arbeit und KI",
-        instructions="Lesen Sie **Abs. 12–19**:\n\n- Wer autorisiert Kunst?",
-        edition=edition,
+    course = make_course_with_students(
+        instructor, [lena, jonas], title="Kunst und KI", term="Sommersemester 2027"
+    )
+    assignment = make_assignment(
+        course,
+        instructor,
+        edition,
         start="p12",
         end="p19",
-        opens_at=now - timedelta(hours=1),
-        due_at=now + timedelta(days=7),
-        min_annotations=2,
-        min_replies=1,
+        title="Kunst, Arbeit und KI",
+        instructions="Lesen Sie **Abs. 12–19**:\n\n- Wer autorisiert Kunst?",
+        opened_ago=timedelta(hours=1),
     )
     group = {"visibility": "group", "group": course.group}
     notes = [

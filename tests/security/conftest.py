@@ -5,19 +5,20 @@ in it and has written a course note, a private note and a reply; "otto" is outsi
 superuser for the admin.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
 from accounts import tokens
 from annotations.services import annotation_create
-from courses.services import assignment_create, course_create, course_join, vocabulary_set
-from tests.courses.conftest import make_instructor
-from tests.factories import make_user
+from courses.services import vocabulary_set
+from tests.factories import (
+    make_assignment,
+    make_course_with_students,
+    make_instructor,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -33,23 +34,9 @@ def rate_limits(settings):
 def site(edition):
     ines, stu, otto = make_instructor("ines"), make_user("stu"), make_user("otto")
     root = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
-    course = course_create(user=ines, title="Bildtheorie", description="Wir lesen.")
-    course_join(user=stu, code=course.join_code)
+    course = make_course_with_students(ines, [stu], title="Bildtheorie", description="Wir lesen.")
     vocabulary_set(user=ines, course=course, tags=["Archiv", "Bild"], binding=False)
-    now = timezone.now()
-    assignment = assignment_create(
-        user=ines,
-        course=course,
-        title="Archiv und Bild",
-        instructions="Lesen Sie **genau**.",
-        edition=edition,
-        start="p2",
-        end="p3",
-        opens_at=now - timedelta(days=1),
-        due_at=now + timedelta(days=7),
-        min_annotations=1,
-        min_replies=0,
-    )
+    assignment = make_assignment(course, ines, edition, min_annotations=1, min_replies=0)
     p2 = edition.paragraphs.get(public_id="p2")
     course_note = annotation_create(
         user=stu,
