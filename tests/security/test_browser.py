@@ -25,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 # Parts of a page, fetched by its script: no document of their own (and so no favicon).
-FRAGMENTS = {"annotations:thread-fragment"}
+FRAGMENTS = {"annotations:thread-fragment", "annotations:paragraph-threads"}
 
 
 def session_cookie(user, url: str) -> dict:
