@@ -1,5 +1,5 @@
 """Tell the edition that its annotations changed, so that pages cached for anonymous readers are
-rendered afresh (`edition.page_cache`). Every save or delete of an annotation does it, through
+rendered afresh (`reading.page_cache`). Every save or delete of an annotation does it, through
 whatever path, once its transaction commits."""
 
 from django.db.models.signals import post_delete, post_save

@@ -33,7 +33,7 @@ import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import Resolver404, resolve, reverse
@@ -239,6 +239,12 @@ def _items(value, path: str) -> list[tuple[str, object]]:
     return [(path, value)]
 
 
+def _one_of(value: object, allowed: set[str]) -> bool:
+    """Whether a value is one of the allowed strings (a list or object from JSON is not,
+    and cannot be looked up in a set)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _bodies(data: dict) -> tuple[str | None, list[str]]:
     if "bodyValue" in data:
         if not isinstance(data["bodyValue"], str):
@@ -262,7 +268,7 @@ def _bodies(data: dict) -> tuple[str | None, list[str]]:
         value = body.get("value")
         if not isinstance(value, str):
             raise AnnotationError(f"{path}.value", "missing or not text")
-        if body.get("format") is not None and body["format"] not in BODY_FORMATS:
+        if body.get("format") is not None and not _one_of(body["format"], BODY_FORMATS):
             raise AnnotationError(
                 f"{path}.format",
                 f"must be {' or '.join(sorted(BODY_FORMATS))} (stored as Markdown)",
@@ -270,6 +276,8 @@ def _bodies(data: dict) -> tuple[str | None, list[str]]:
         if "language" in body and not isinstance(body["language"], str):
             raise AnnotationError(f"{path}.language", "must be a language tag")
         purpose = body.get("purpose")
+        if purpose is not None and not isinstance(purpose, str):
+            raise AnnotationError(f"{path}.purpose", "must be one purpose, such as tagging")
         if purpose == "tagging":
             tags.append(value)
         elif purpose in NOTE_PURPOSES:
@@ -313,7 +321,8 @@ def _target(data: dict) -> W3CTarget:
             "must be FragmentSelector naming the paragraph, refined by TextQuoteSelector "
             "and/or TextPositionSelector",
         )
-    if selector.get("conformsTo") is not None and selector["conformsTo"] not in RFC3986_ALIASES:
+    conforms_to = selector.get("conformsTo")
+    if conforms_to is not None and not _one_of(conforms_to, RFC3986_ALIASES):
         raise AnnotationError(f"{spath}.conformsTo", f"must be {RFC3986}")
     paragraph_id = selector.get("value")
     if not isinstance(paragraph_id, str) or not re.fullmatch(PUBLIC_ID_REGEX, paragraph_id):
@@ -482,10 +491,20 @@ def _occurrences(text: str, exact: str) -> list[int]:
     return found
 
 
+def url_parts(url: str) -> SplitResult | None:
+    """The parts of an http(s) URL, else None (also for one `urlsplit` refuses, such as
+    `http://[`, an IPv6 host left open)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return parts if parts.scheme in ("http", "https") else None
+
+
 def _local_path(url: str, *, base_url: str) -> str | None:
     """The path of a URL on this server (http and https count as the same), else None."""
-    parts, base = urlsplit(url), urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != base.netloc.lower():
+    parts, base = url_parts(url), urlsplit(base_url)
+    if parts is None or parts.netloc.lower() != base.netloc.lower():
         return None
     return parts.path
 
@@ -502,7 +521,7 @@ def _resolve(url: str, *, base_url: str):
 
 def edition_for_url(url: str, *, base_url: str) -> Edition | None:
     match = _resolve(url, base_url=base_url)
-    if match is None or match.view_name != "edition:edition-detail":
+    if match is None or match.view_name != "reading:edition-detail":
         return None
     return Edition.objects.filter(slug=match.kwargs["slug"]).first()
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "annotations",
     "courses",
     "search",
+    "reading",
     "bench",
     "ops",
 ]
@@ -71,10 +72,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
+    # Before anything reads the path, the query or a cookie (PostgreSQL cannot look up NUL).
+    "config.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The edition page shared by readers without a session, when kept: answered before the
     # session, CSRF and authentication middleware, as Django's FetchFromCacheMiddleware would be.
-    "edition.middleware.SharedEditionPageMiddleware",
+    "reading.middleware.SharedEditionPageMiddleware",
     # Pages and JSON gzipped (whitenoise serves static files precompressed). Django's version
     # pads the gzip header randomly against BREACH; CSRF tokens are masked per response anyway.
     "django.middleware.gzip.GZipMiddleware",
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write racing its author's account deletion: 401 instead of the foreign key's 500.
+    "accounts.middleware.DeletedAccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

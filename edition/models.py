@@ -16,7 +16,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.translation import gettext_lazy as _
 
 PUBLIC_ID_REGEX = r"^p[1-9][0-9]*$"
-EDITION_PAGE = "edition:edition-detail"
+EDITION_PAGE = "reading:edition-detail"
 
 
 class Edition(models.Model):
@@ -43,7 +43,7 @@ class Edition(models.Model):
     source_sha256 = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     # When an annotation on the edition last changed (saved or deleted): the anonymous reader's
-    # cached page is keyed on it, so every server sees a change at once (`edition.page_cache`).
+    # cached page is keyed on it, so every server sees a change at once (`reading.page_cache`).
     annotations_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -251,7 +251,7 @@ class Paragraph(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "edition:paragraph-detail",
+            "reading:paragraph-detail",
             kwargs={"slug": self.edition.slug, "public_id": self.public_id},
         )
 

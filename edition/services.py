@@ -22,8 +22,8 @@ from edition.models import (
     Speaker,
     Turn,
 )
+from edition.signals import edition_imported
 from edition.source import EditionSource, EditionSourceError
-from search.services import search_index_edition
 
 
 @dataclass
@@ -74,7 +74,7 @@ def edition_import(*, source: EditionSource, now: datetime | None = None) -> Imp
         _delete_unused_speakers(edition, source, report)
         matter = _sync_matter(edition, source, report)
         _sync_emendations(edition, source, paragraphs, matter, report)
-        search_index_edition(edition)
+        edition_imported.send(sender=Edition, edition=edition)
         if report.changed:
             edition.imported_at = now
             edition.source_sha256 = source.sha256

@@ -1,10 +1,11 @@
 """Writes of the search index, called from the write paths of what it copies.
 
 `annotations.services` calls `search_index_update` after every create, edit and delete, and
-`edition.services.edition_import` calls `search_index_edition`, each inside its own transaction,
-so the index changes together with the text or not at all; `search_index_author` is for a
-changed display name. No signals: a write that bypasses the services (a bulk load, a repair in
-the shell) is followed by `manage.py search_reindex`.
+`edition.services.edition_import` sends `edition_imported`, which this app answers with
+`search_index_edition` (`apps.py`); each inside its writer's transaction, so the index changes
+together with the text or not at all; `search_index_author` is for a changed display name. No
+signals for annotations: a write that bypasses the services (a bulk load, a repair in the
+shell) is followed by `manage.py search_reindex`.
 """
 
 from django.contrib.auth import get_user_model

@@ -29,7 +29,7 @@ def _fresh_cache_and_edition_stamps(monkeypatch):
     edition's "annotations changed" stamp, set after a commit in production, is set at once."""
     from django.core.cache import cache
 
-    from edition import page_cache
+    from reading import page_cache
 
     cache.clear()
     page_cache._local.clear()

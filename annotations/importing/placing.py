@@ -76,8 +76,8 @@ def edition_for(url: str, editions: list[Edition]) -> tuple[Edition | None, str]
     SSOAR record and its PDF."""
     match = resolve_url(url)
     if match is not None and match.view_name in (
-        "edition:edition-detail",
-        "edition:paragraph-detail",
+        "reading:edition-detail",
+        "reading:paragraph-detail",
     ):
         edition = next((e for e in editions if e.slug == match.kwargs["slug"]), None)
         fragment = urlsplit(url).fragment

@@ -576,7 +576,7 @@ MATRIX: dict[str, Row] = {
     "search:search": read_page(query=lambda w: "?q=" + "+OR+".join(SEARCH_WORDS)),
     # edition: public text; the reading view asked for course A's assignment and heat map
     "edition:edition-list": read_page(),
-    "edition:edition-detail": read_page(
+    "reading:edition-detail": read_page(
         kwargs=edition_slug,
         query=lambda w: f"?assignment={w.assignment.pk}&heatmap={w.course.slug}",
     ),
@@ -586,7 +586,7 @@ MATRIX: dict[str, Row] = {
     "edition:cite-bibtex": read_page(kwargs=edition_slug),
     "edition:cite-ris": read_page(kwargs=edition_slug),
     "edition:cite-csl": read_page(kwargs=edition_slug),
-    "edition:paragraph-detail": read_page(
+    "reading:paragraph-detail": read_page(
         kwargs=lambda w: {"slug": w.edition.slug, "public_id": "p2"}
     ),
 }

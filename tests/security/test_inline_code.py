@@ -102,12 +102,12 @@ def course_note(site):
 
 PAGES = {
     "edition:edition-list": Page(None),
-    "edition:edition-detail": Page(
+    "reading:edition-detail": Page(
         "stu",
         lambda site: {"slug": site["edition"].slug},
         lambda site: f"?assignment={site['assignment'].pk}&annotation={site['course_note'].uuid}",
     ),
-    "edition:paragraph-detail": Page(
+    "reading:paragraph-detail": Page(
         "stu", lambda site: {"slug": site["edition"].slug, "public_id": "p2"}
     ),
     "annotations:tag-detail": Page("stu", lambda site: {"slug": "archiv"}),

@@ -5,7 +5,7 @@ edition's stamp, so a change made through any server shows at once) and a cache 
 
 Only a page already kept is answered here; anything else (a first view after a change, a reader
 with a session, a query string, another URL) goes down the stack to the view, which renders and
-keeps the page (`edition.views.edition_detail`).
+keeps the page (`reading.views.pages.edition_detail`).
 """
 
 import functools
@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import get_language_from_request
 
-from edition import page_cache, selectors
+from edition import selectors
+from reading import page_cache
 
-EDITION_PAGE = "edition:edition-detail"
+EDITION_PAGE = "reading:edition-detail"
 
 
 class SharedEditionPageMiddleware:

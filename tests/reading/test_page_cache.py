@@ -121,7 +121,7 @@ def _below(request):
 def _middleware_response(path=URL, **headers):
     from django.test import RequestFactory
 
-    from edition.middleware import SharedEditionPageMiddleware
+    from reading.middleware import SharedEditionPageMiddleware
 
     request = RequestFactory().get(path, **headers)
     return SharedEditionPageMiddleware(_below)(request)
@@ -156,7 +156,7 @@ def test_the_middleware_chooses_the_language_as_locale_middleware_would(edition)
 def test_what_is_not_kept_goes_down_to_the_view(edition, settings):
     from django.test import RequestFactory
 
-    from edition.middleware import SharedEditionPageMiddleware
+    from reading.middleware import SharedEditionPageMiddleware
 
     Client().get(URL)  # kept now
     passed = []

@@ -9,7 +9,7 @@ from annotations.models import Annotation
 
 
 def annotator_config(request, edition, *, assignment=None) -> dict:
-    """`assignment` (a courses.reading.ReadingAssignment) makes its course the default audience
+    """`assignment` (a reading.assignments.ReadingAssignment) makes its course the default audience
     of new notes, so work on an assignment lands where the instructor can see it."""
     user = request.user
     groups = list(user.annotation_groups.order_by("name")) if user.is_authenticated else []
