@@ -367,7 +367,11 @@ def annotation_update(
     before it became binding keep their tags through other edits.
 
     `version` is the `annotation_version` the edit was based on: if the annotation changed
-    since, nothing is written and `AnnotationConflict` carries the newer state."""
+    since, nothing is written and `AnnotationConflict` carries the newer state.
+
+    A new audience goes to the whole thread when it is narrower. A wider one (or another
+    group) is refused while other people's replies share the thread's audience, since they
+    wrote for that audience only; otherwise it takes the author's own replies along."""
     if annotation.author_id != user.pk:
         raise AnnotationPermissionError("only the author edits an annotation")
     if annotation.is_deleted:
@@ -381,15 +385,9 @@ def annotation_update(
     new_body = _check_body(new_motivation, annotation.body if body is None else body)
     new_colour = _check_choice("colour", colour or annotation.colour, Annotation.Colour)
     new_tags = tags_normalise(tags) if tags is not None else None
-    new_visibility, new_group = annotation.visibility, annotation.group
-    if visibility is not None and not is_reply:
+    changes_audience = visibility is not None and not is_reply
+    if changes_audience:
         _check_visibility(user, visibility, group)
-        new_visibility, new_group = visibility, group
-    audience_changes = (new_visibility, new_group) != (annotation.visibility, annotation.group)
-    vocabulary = _binding_vocabulary(new_visibility, new_group)
-    if vocabulary is not None and (new_tags is not None or audience_changes):
-        current = new_tags if new_tags is not None else [tag.name for tag in annotation.tags.all()]
-        new_tags = _tags_from_vocabulary(vocabulary, current)
     now = timezone.now()
     with transaction.atomic():
         locked = _locked(annotation)
@@ -397,7 +395,19 @@ def annotation_update(
             raise AnnotationError("annotation", "a deleted annotation cannot be edited")
         if version is not None and annotation_version(locked) != version:
             raise AnnotationConflict(locked)
+        # The audience is decided on the row as it is now, under lock: a stale copy of the
+        # note must not take a thread's audience past the check.
+        old_audience = (locked.visibility, locked.group)
+        new_visibility, new_group = (visibility, group) if changes_audience else old_audience
+        audience_changes = (new_visibility, new_group) != old_audience
+        widens = audience_changes and not _audience_within(new_visibility, new_group, *old_audience)
+        if widens and _replies_by_others(locked, user).exists():
+            raise AnnotationError("visibility", AUDIENCE_WIDENING_REFUSED)
         current_tags = list(locked.tags.all())
+        vocabulary = _binding_vocabulary(new_visibility, new_group)
+        if vocabulary is not None and (new_tags is not None or audience_changes):
+            kept = new_tags if new_tags is not None else [tag.name for tag in current_tags]
+            new_tags = _tags_from_vocabulary(vocabulary, kept)
         AnnotationRevision.objects.create(
             annotation=locked,
             body=locked.body,
@@ -417,9 +427,38 @@ def annotation_update(
         if new_tags is not None:
             annotation_tags_set(locked, tags_get_or_create(new_tags), current=current_tags)
         if not is_reply and audience_changes:
-            locked.thread.update(visibility=new_visibility, group=new_group)
+            # Narrowing takes the whole thread along; widening only the author's own replies
+            # (anyone else's left, deleted ones that could be restored, keep their audience).
+            thread = locked.thread.all() if not widens else locked.thread.filter(author=user)
+            thread.update(visibility=new_visibility, group=new_group)
         search_index_update(locked)
     return locked
+
+
+AUDIENCE_WIDENING_REFUSED = (
+    "other people have replied to this note for the audience it has now, so it cannot be shown "
+    "to more or other readers while their replies are in the thread: that would show their "
+    "words to readers they did not write for. Keep its audience or choose a narrower one"
+)
+
+
+def _audience_within(visibility: str, group: Group | None, wider: str, wider_group) -> bool:
+    """Whether everyone who may see a note with the first audience may also see one with the
+    second: only me < one group < everybody."""
+    if visibility == Annotation.Visibility.PRIVATE or wider == Annotation.Visibility.PUBLIC:
+        return True
+    return visibility == wider == Annotation.Visibility.GROUP and group == wider_group
+
+
+def _replies_by_others(root: Annotation, user) -> QuerySet[Annotation]:
+    """Live replies in the thread by someone else (a former user too) that share its audience:
+    words the author may not show to more people. A private one is seen by its author only and
+    stays so; a deleted one keeps its own audience whatever the thread's becomes."""
+    return (
+        root.thread.filter(deleted_at__isnull=True)
+        .exclude(author=user)
+        .exclude(visibility=Annotation.Visibility.PRIVATE)
+    )
 
 
 def annotation_delete(*, user, annotation: Annotation, version: str | None = None) -> Annotation:
