@@ -5,13 +5,13 @@ here. Nothing is looked up in the database yet."""
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
 
 from annotations import w3c
 from annotations.models import Annotation
 from annotations.services import AnnotationError
+from config.json_input import JsonInputError, json_parse
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ITEMS = 1000
@@ -125,11 +125,12 @@ def _text(content: bytes) -> str:
 
 def _json(text: str) -> object:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
+        return json_parse(text)
+    except JsonInputError as exc:
+        if exc.malformed:
+            raise ImportFileError(f"not valid JSON: {exc.message}") from exc
+        where = "" if exc.field == "request" else f"{exc.field}: "
+        raise ImportFileError(f"{where}{exc.message}") from exc
 
 
 def _items(data: object) -> tuple[str, list[tuple[str, object]]]:
@@ -266,7 +267,13 @@ def _read_hypothesis(item: Item, row: object) -> None:
         raise ItemProblem(item.at("references"), "must be a list of annotation ids")
     item.tags = tags
     item.body = text.rstrip() + _hypothesis_footnote(row) if text.strip() else ""
-    readers = (row.get("permissions") or {}).get("read") or []
+    permissions = row.get("permissions") or {}
+    readers = (permissions.get("read") or []) if isinstance(permissions, dict) else None
+    if not isinstance(readers, list):
+        raise ItemProblem(
+            item.at("permissions.read" if readers is not None else "permissions"),
+            "must be an object whose read is a list of who may read it",
+        )
     item.visibility = (
         Annotation.Visibility.PUBLIC
         if HYPOTHESIS_EVERYONE in readers
@@ -342,8 +349,8 @@ def iri_key(iri: str) -> str:
 
 
 def resolve_url(url: str):
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    parts = w3c.url_parts(url)
+    if parts is None:
         return None
     try:
         return resolve(parts.path)

@@ -3,7 +3,6 @@
 only when the import is partial or nothing went wrong (and it is not a dry run)."""
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 from django.db import transaction
 
@@ -154,9 +153,9 @@ class _Writer:
     def _parent_on_site(self, item: Item) -> Annotation | None:
         """The annotation a W3C reply answers, when the reader can see it here (its IRI on
         any host)."""
-        if not item.parent_iri:
+        parts = w3c.url_parts(item.parent_iri)
+        if parts is None:
             return None
-        parts = urlsplit(item.parent_iri)
         base_url = f"{parts.scheme}://{parts.netloc}"
         return w3c.annotation_for_iri(item.parent_iri, user=self.user, base_url=base_url)
 

@@ -18,7 +18,6 @@ No data lost:
   answer carries the newer state as `current`. Without If-Match the last write wins.
 """
 
-import json
 import uuid as uuid_module
 
 from django.http import HttpRequest, JsonResponse
@@ -39,6 +38,7 @@ from annotations.services import (
 )
 from annotations.tagging import tags_attach
 from config import ratelimit
+from config.json_input import JsonInputError, json_parse
 from edition.models import Edition, Paragraph
 from edition.selectors import edition_stamp, editions_stamp, stamp_text
 
@@ -73,9 +73,10 @@ def _json_body(request: HttpRequest) -> dict:
     if len(request.body) > REQUEST_MAX_BYTES:
         raise BodyTooLarge
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise AnnotationError("request", f"malformed JSON: {exc}") from exc
+        data = json_parse(request.body or b"{}")
+    except JsonInputError as exc:
+        message = f"malformed JSON: {exc.message}" if exc.malformed else exc.message
+        raise AnnotationError(exc.field, message) from exc
     if not isinstance(data, dict):
         raise AnnotationError("request", "the JSON body must be an object")
     return data
@@ -214,6 +215,9 @@ def _create(request) -> JsonResponse:
     if refused := creation_refused(request):
         return refused
     data = _json_body(request)
+    for name in ("edition", "paragraph", "reply_to", "group", "visibility", "colour", "motivation"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise AnnotationError(name, "must be a string")
     parent = paragraph = None
     if data.get("reply_to"):
         parent = selectors.annotation_get(request.user, _uuid(data["reply_to"], "reply_to"))

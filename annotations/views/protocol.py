@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,7 @@ from annotations.services import (
     IdempotencyKeyReused,
 )
 from annotations.views.api import BODY_TOO_LARGE, REQUEST_MAX_BYTES, creation_refused, error
+from config.json_input import JsonInputError, json_parse
 from edition.models import Edition
 
 PAGE_SIZE = 100
@@ -203,9 +204,10 @@ def _json_body(request: HttpRequest) -> object:
     ):
         raise ProtocolError(415, "Content-Type", f"send {w3c.MEDIA_TYPE} (or {JSON})")
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError(400, "request", f"malformed JSON: {exc}") from exc
+        return json_parse(request.body)
+    except JsonInputError as exc:
+        message = f"malformed JSON: {exc.message}" if exc.malformed else exc.message
+        raise ProtocolError(400, exc.field, message) from exc
 
 
 def _represent(
@@ -382,6 +384,16 @@ def _slug(request: HttpRequest, idempotency_key: str | None) -> uuid_module.UUID
     return suggested
 
 
+def _slug_taken_meanwhile(exc: Exception, suggested: uuid_module.UUID | None) -> bool:
+    """Whether a request racing this one took the suggested ID after `_slug` found it free:
+    the service saw it taken, or the database's unique ID refused the second insert."""
+    if suggested is None:
+        return False
+    if isinstance(exc, AnnotationError):
+        return exc.field == "id"
+    return Annotation.objects.filter(uuid=suggested).exists()
+
+
 def _create(request: HttpRequest, media_type: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return unauthorized("log in or send an API token to annotate")
@@ -391,8 +403,9 @@ def _create(request: HttpRequest, media_type: str) -> HttpResponse:
     base_url = _base_url(request)
     given = w3c.annotation_input(parsed, user=request.user, base_url=base_url)
     idempotency_key = request.headers.get("Idempotency-Key")
-    try:
-        annotation = services.annotation_create(
+
+    def create(uuid: uuid_module.UUID | None) -> Annotation:
+        return services.annotation_create(
             user=request.user,
             paragraph=given.paragraph,
             parent=given.parent,
@@ -403,9 +416,19 @@ def _create(request: HttpRequest, media_type: str) -> HttpResponse:
             visibility=given.visibility or Annotation.Visibility.PRIVATE,
             group=given.group,
             colour=given.colour or Annotation.Colour.YELLOW,
-            uuid=_slug(request, idempotency_key),
+            uuid=uuid,
             idempotency_key=idempotency_key,
         )
+
+    try:
+        suggested = _slug(request, idempotency_key)
+        try:
+            annotation = create(suggested)
+        except (AnnotationError, IntegrityError) as exc:
+            if not _slug_taken_meanwhile(exc, suggested):
+                raise
+            # The Slug is ignored, as for an ID already taken; nothing of the first try stays.
+            annotation = create(None)
     except AnnotationError as exc:
         raise w3c.service_error(exc, parsed) from exc
     except IdempotencyKeyReused as exc:

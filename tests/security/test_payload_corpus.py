@@ -341,7 +341,10 @@ def test_nul_in_a_note_is_refused_by_the_api(people, field):
         people["student"], NUL if field == "body" else "x", [NUL] if field == "tags" else []
     )
     assert answer.status_code == 400, answer.content
-    assert answer.json()["error"]["field"] == field
+    assert answer.json()["error"] == {
+        "field": "tags[0]" if field == "tags" else field,  # the JSON path of the string
+        "message": "may not contain the NUL character (U+0000)",
+    }
     assert not Annotation.objects.exists()
 
 
