@@ -33,6 +33,9 @@ class BenchConfig:
     cache_url: str = ""
     reuse: bool = False
     json_path: str = ""
+    classroom: bool = False  # the classroom scenario (bench.classroom) instead of wrk's
+    students: int = 300
+    capacity: bool = False
     secret_key: str = dataclasses.field(default_factory=lambda: secrets.token_urlsafe(50))
 
     @property

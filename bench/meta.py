@@ -27,14 +27,20 @@ def _git(*args: str) -> str:
     return completed.stdout.strip()
 
 
-def versions() -> dict:
+def _wrk() -> str:
+    if load.wrk_path() is None:
+        return ""  # the classroom runs without it
     wrk = subprocess.run(  # noqa: S603 - our own arguments
         [load.WRK, "--version"], capture_output=True, text=True, check=False
     )
+    return (wrk.stdout or wrk.stderr).splitlines()[0] if wrk.stdout or wrk.stderr else ""
+
+
+def versions() -> dict:
     return {
         "commit": _git("rev-parse", "--short", "HEAD"),
         "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "python": platform.python_version(),
-        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if wrk.stdout or wrk.stderr else "",
+        "wrk": _wrk(),
         "database_server": _database_server(),
     }

@@ -292,6 +292,10 @@ def run_from_environment() -> int:
     """The run `BenchConfig.environment()` describes; its temporary static files go with it."""
     config = BenchConfig.from_json(os.environ[CONFIG_VARIABLE])
     try:
+        if config.classroom:
+            from bench.classroom.runner import run as run_classroom  # it builds on this module
+
+            return run_classroom(config)
         return run(config)
     finally:
         shutil.rmtree(config.static_root, ignore_errors=True)

@@ -87,7 +87,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before gunicorn starts: on Linux, the kernel sends it SIGTERM when the
     benchmark process dies, however it dies (even SIGKILL), so no instance is left behind."""
     try:
@@ -96,9 +96,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(*, log: Path, probe_path: str) -> Server:
+def start(*, log: Path, probe_path: str, access_format: str = "%(s)s") -> Server:
     """A gunicorn on a free port, answering `probe_path` with 200 before this returns. Its
-    access log holds only each response's status, to tell errors apart."""
+    access log holds only each response's status, to tell errors apart (unless another
+    `access_format` is asked for)."""
     port = free_port()
     access_log = log.with_name(f"{log.stem}-access.log")
     command = [
@@ -111,7 +112,7 @@ def start(*, log: Path, probe_path: str) -> Server:
         "--log-level=warning",
         "--timeout=60",
         f"--access-logfile={access_log}",
-        "--access-logformat=%(s)s",
+        f"--access-logformat={access_format}",
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -121,7 +122,7 @@ def start(*, log: Path, probe_path: str) -> Server:
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # safe: the benchmark runs no threads
+            preexec_fn=die_with_parent,  # safe: the benchmark runs no threads
         )
     server = Server(port=port, process=process, log=log, access_log=access_log)
     try:

@@ -9,6 +9,10 @@ unless --reuse; drops it afterwards unless --keep. The run itself happens in a c
     DEBUG=1 python manage.py bench --database-url postgres://postgres@127.0.0.1:5432/bench
     DEBUG=1 python manage.py bench --instances 2 --cache-url redis://127.0.0.1:6379/3 \\
         --database-url postgres://postgres@127.0.0.1:5432/bench
+    DEBUG=1 python manage.py bench --classroom [--students 300] [--capacity] [--quick]
+
+--classroom replaces wrk's scenarios with a seminar: distinct signed-in students reading,
+writing and polling the live channel at once, driven by Locust (see bench/classroom/).
 """
 
 import os
@@ -20,6 +24,9 @@ from bench import database, load
 from bench.child import run_module
 from bench.config import DEFAULT_SQLITE, BenchConfig
 from bench.data import QUICK, Sizes
+
+CLASSROOM_STUDENTS = 300
+QUICK_STUDENTS = 20
 
 
 class Command(BaseCommand):
@@ -62,9 +69,27 @@ class Command(BaseCommand):
             "--reuse", action="store_true", help="use the database a --keep run left; no build"
         )
         parser.add_argument("--json", default="", metavar="PATH", help="also write the results")
+        parser.add_argument(
+            "--classroom",
+            action="store_true",
+            help="instead of wrk's scenarios: distinct signed-in students of the courses read, "
+            "write and poll the live channel at once (Locust, 2–8 s think time)",
+        )
+        parser.add_argument(
+            "--students",
+            type=int,
+            help=f"--classroom: how many (default {CLASSROOM_STUDENTS}; {QUICK_STUDENTS} with "
+            "--quick)",
+        )
+        parser.add_argument(
+            "--capacity",
+            action="store_true",
+            help="--classroom: run 100, 200, 300, 500, 800 students until one misses the budget "
+            "(every request type p95 < 200 ms, no errors)",
+        )
 
     def handle(self, *args, **options):
-        if load.wrk_path() is None:
+        if not options["classroom"] and load.wrk_path() is None:
             raise CommandError(f"wrk is not installed. Install it with: {load.INSTALL_HINT}")
         config = self._config(options)
         url = config.database_url
@@ -100,6 +125,15 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        classroom = options["classroom"]
+        if (options["students"] or options["capacity"]) and not classroom:
+            raise CommandError("--students and --capacity belong to --classroom")
+        if classroom and options["instances"] != 1:
+            raise CommandError("--classroom runs one gunicorn instance (2 workers)")
+        default = QUICK_STUDENTS if options["quick"] else CLASSROOM_STUDENTS
+        students = options["students"] or default
+        if students < 2:
+            raise CommandError("--students: at least 2 (a note needs a classmate to arrive at)")
         instances, concurrency = options["instances"], options["concurrency"]
         if instances < 1 or concurrency < instances or concurrency % instances:
             raise CommandError("--concurrency must be a multiple of --instances (≥ 1)")
@@ -113,10 +147,19 @@ class Command(BaseCommand):
             database_url=options["database_url"],
             static_root=tempfile.mkdtemp(prefix="bench-static-"),
             sizes=sizes,
-            duration=options["duration"] or (2 if options["quick"] else 10),
+            duration=options["duration"] or _default_duration(classroom, options["quick"]),
             concurrency=concurrency,
             instances=instances,
             cache_url=options["cache_url"],
             reuse=options["reuse"],
             json_path=os.path.abspath(options["json"]) if options["json"] else "",
+            classroom=classroom,
+            students=students,
+            capacity=options["capacity"],
         )
+
+
+def _default_duration(classroom: bool, quick: bool) -> int:
+    if classroom:
+        return 15 if quick else 60
+    return 2 if quick else 10
