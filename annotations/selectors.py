@@ -42,6 +42,20 @@ def _visible_pks(user) -> QuerySet | Q:
     )
 
 
+def hidden_from(user, prefix: str = "") -> Q:
+    """Whether an instructor hid the annotation (`prefix` names a related one, "parent__") from
+    this reader: from anyone but its author and the instructors of the course owning its group."""
+    hidden = Q(**{f"{prefix}hidden_at__isnull": False})
+    if user.is_authenticated:
+        # A course owns its group (`group.course`); its instructors moderate it. The role is
+        # `courses.Membership.Role.INSTRUCTOR`, named here so that this app imports no course.
+        moderated = Group.objects.filter(
+            course__memberships__user_id=user.pk, course__memberships__role="instructor"
+        )
+        hidden &= ~Q(**{f"{prefix}author_id": user.pk}) & ~Q(**{f"{prefix}group__in": moderated})
+    return hidden
+
+
 def annotations_visible_to(user) -> QuerySet[Annotation]:
     """Public ones, the user's own, and those of the user's groups; deleted ones only as
     placeholders in a thread that still has live replies.
@@ -51,16 +65,16 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     placeholder if it has replies they see (`hidden_from_viewer`, which makes `is_deleted`
     true). One query: who may see and who moderates are subqueries.
     """
-    hidden_from_viewer = Q(hidden_at__isnull=False)
+    hidden_from_viewer = hidden_from(user)
+    # Replies the reader sees: a reply may have a narrower audience than its thread (see
+    # `services.annotation_update`), and one they cannot see must not keep a placeholder.
+    seen = Q(visibility=Annotation.Visibility.PUBLIC)
     if user.is_authenticated:
-        # A course owns its group (`group.course`); its instructors moderate it. The role is
-        # `courses.Membership.Role.INSTRUCTOR`, named here so that this app imports no course.
-        moderated = Group.objects.filter(
-            course__memberships__user_id=user.pk, course__memberships__role="instructor"
+        seen |= Q(author_id=user.pk) | Q(
+            visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
         )
-        hidden_from_viewer &= ~Q(author_id=user.pk) & ~Q(group__in=moderated)
     live_replies = Annotation.objects.filter(
-        ~hidden_from_viewer, parent=OuterRef("pk"), deleted_at__isnull=True
+        seen, ~hidden_from_viewer, parent=OuterRef("pk"), deleted_at__isnull=True
     )
     return (
         Annotation.objects.filter(_visible_pks(user))
@@ -91,8 +105,14 @@ def annotation_list(
 ) -> QuerySet[Annotation]:
     """Filters as the page and the API offer them; scope is mine | groups | public. `visible`
     is `annotations_visible_to(user)` when the caller has built it already (building it is a
-    good part of a request's time)."""
+    good part of a request's time).
+
+    A filter on who wrote a note or what it is (tag, author, scope) never matches a
+    placeholder: it keeps its thread readable, but must not tell whose it was or what it said.
+    Edition and paragraph only say where; there placeholders stay, with their threads."""
     annotations = annotations_visible_to(user) if visible is None else visible
+    if tag or author or scope:
+        annotations = annotations.filter(deleted_at__isnull=True, hidden_from_viewer=False)
     if edition is not None:
         annotations = annotations.filter(edition=edition)
     if paragraph_id:

@@ -6,6 +6,8 @@ from annotations.services import annotation_version
 
 
 def annotation_as_json(annotation: Annotation, *, user, base_url: str = "") -> dict:
+    """A placeholder (deleted, or hidden from this reader) shows where a note was and nothing
+    of it: no author, text, tags, colour, kind or passage."""
     deleted = annotation.is_deleted
     data = {
         "id": str(annotation.uuid),
@@ -13,8 +15,8 @@ def annotation_as_json(annotation: Annotation, *, user, base_url: str = "") -> d
         "edition": annotation.edition.slug,
         "paragraph": annotation.paragraph.public_id if annotation.paragraph_id else None,
         "reply_to": str(annotation.parent.uuid) if annotation.parent_id else None,
-        "motivation": annotation.motivation,
-        "colour": annotation.colour,
+        "motivation": None if deleted else annotation.motivation,
+        "colour": None if deleted else annotation.colour,
         "visibility": annotation.visibility,
         "group": annotation.group.slug if annotation.group_id else None,
         "deleted": deleted,
@@ -34,7 +36,7 @@ def annotation_as_json(annotation: Annotation, *, user, base_url: str = "") -> d
         "can_edit": not deleted and user.is_authenticated and annotation.author_id == user.pk,
         "selector": None,
     }
-    if annotation.has_selector:
+    if annotation.has_selector and not deleted:
         data["selector"] = {
             "exact": annotation.quote_exact,
             "prefix": annotation.quote_prefix,

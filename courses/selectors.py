@@ -4,12 +4,23 @@ is simply not found (the views answer 404, as for a course that does not exist).
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.models import Annotation
-from annotations.selectors import annotations_visible_to
+from annotations.selectors import annotations_visible_to, hidden_from
 from courses.join_codes import join_code_normalise
 from courses.models import Assignment, Course, Membership
 from courses.progress import Progress
@@ -259,6 +270,12 @@ def assignment_work(assignment: Assignment) -> QuerySet[Annotation]:
 # What members shared with the course, for its instructors.
 
 
+def _placeholder(user: AbstractBaseUser, prefix: str) -> ExpressionWrapper:
+    """Whether the related annotation is only a placeholder for this reader."""
+    gone = Q(**{f"{prefix}deleted_at__isnull": False}) | hidden_from(user, prefix)
+    return ExpressionWrapper(gone, output_field=BooleanField())
+
+
 def course_annotations(
     user: AbstractBaseUser, course: Course, *, author: AbstractBaseUser | None = None
 ) -> QuerySet[Annotation]:
@@ -271,7 +288,16 @@ def course_annotations(
     shared = Q(visibility=Annotation.Visibility.GROUP, group=course.group_id) | Q(
         visibility=Annotation.Visibility.PUBLIC, author__in=members, edition__in=editions
     )
-    annotations = annotations_visible_to(user).filter(shared, deleted_at__isnull=True)
+    # A placeholder (a note another course hid from this reader) is no one's shared work here;
+    # a reply to one, or in a thread of one, shows nothing of it.
+    annotations = (
+        annotations_visible_to(user)
+        .filter(shared, deleted_at__isnull=True, hidden_from_viewer=False)
+        .annotate(
+            parent_is_placeholder=_placeholder(user, "parent__"),
+            root_is_placeholder=_placeholder(user, "root__"),
+        )
+    )
     if author is not None:
         annotations = annotations.filter(author=author)
     return annotations.select_related(
