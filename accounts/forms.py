@@ -1,6 +1,8 @@
 """Forms only validate input; the writes happen in `accounts.services`."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -63,10 +65,13 @@ def login_identity(request, username: str) -> str:
     return f"{(username or '').strip().casefold()}|{ratelimit.client_ip(request)}"
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, refusing before any password is checked while this username has too
-    many recent failures from this address, or this address too many failures whatever the
-    username (password spraying); `retry_after` then holds the seconds to wait."""
+class RateLimitedLogin:
+    """For an `AuthenticationForm`: refuses before any password is checked while this username
+    has too many recent failures from this address, or this address too many failures whatever
+    the username (password spraying); `retry_after` then holds the seconds to wait. A wrong
+    password counts against both; a right one clears the username's count (not the address's,
+    or one account of one's own would reset it). Every log-in form uses it: the site's and the
+    admin's."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -82,9 +87,10 @@ class LoginForm(AuthenticationForm):
     retry_after: int | None = None
 
     def clean(self):
+        address = ratelimit.client_ip(self.request)
         identity = login_identity(self.request, self.cleaned_data.get("username"))
         checks = (
-            ("login-address", ratelimit.client_ip(self.request), "too_many_from_address"),
+            ("login-address", address, "too_many_from_address"),
             ("login-failure", identity, "too_many_attempts"),
         )
         for scope, scope_identity, code in checks:
@@ -95,7 +101,67 @@ class LoginForm(AuthenticationForm):
                     code=code,
                     params={"minutes": ratelimit.minutes(self.retry_after)},
                 )
-        return super().clean()
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            # A wrong password (or no such active user); not a right one the form refuses
+            # for another reason (the admin's "staff only").
+            if self.user_cache is None:
+                ratelimit.hit("login-failure", identity)
+                ratelimit.hit("login-address", address)
+            raise
+        if self.user_cache is not None:
+            ratelimit.reset("login-failure", identity)
+        return cleaned
+
+
+class LoginForm(RateLimitedLogin, AuthenticationForm):
+    """Django's login form behind the log-in limits."""
+
+
+class AdminLoginForm(RateLimitedLogin, AdminAuthenticationForm):
+    """The admin's login form behind the same limits, counted together with the site's."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        **{
+            code: message
+            for code, message in RateLimitedLogin.error_messages.items()
+            if code.startswith("too_many")
+        },
+    }
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with a wrong current password counted as a failed log-in of this user
+    from this address (the same limits: a session left open is no way around them)."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "too_many_attempts": RateLimitedLogin.error_messages["too_many_attempts"],
+    }
+
+    retry_after: int | None = None
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        identity = login_identity(self.request, self.user.get_username())
+        self.retry_after = ratelimit.retry_after("login-failure", identity)
+        if self.retry_after:
+            raise ValidationError(
+                self.error_messages["too_many_attempts"],
+                code="too_many_attempts",
+                params={"minutes": ratelimit.minutes(self.retry_after)},
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            ratelimit.hit("login-failure", identity)
+            ratelimit.hit("login-address", ratelimit.client_ip(self.request))
+            raise
 
 
 class AccountDeleteForm(forms.Form):

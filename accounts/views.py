@@ -25,9 +25,9 @@ from accounts.forms import (
     AccountDeleteForm,
     ApiTokenForm,
     LoginForm,
+    PasswordChangeForm,
     ProfileForm,
     SignupForm,
-    login_identity,
 )
 from accounts.models import ApiToken
 from config import ratelimit
@@ -204,30 +204,23 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account_deleted.html")
 
 
+def refused_as_too_many(response: HttpResponse, form) -> HttpResponse:
+    """429 with Retry-After when a rate-limited form refused before checking the password."""
+    if getattr(form, "retry_after", None):
+        response.status_code = 429
+        response["Retry-After"] = str(form.retry_after)
+    return response
+
+
 class LoginView(auth_views.LoginView):
-    """Failed log-ins are counted per username and address, and per address alone; past either
-    limit `LoginForm` refuses before checking any password (429). A successful log-in clears
-    the username's count, not the address's."""
+    """Behind the log-in limits (`accounts.forms.RateLimitedLogin`, which counts); past one the
+    form refuses before checking any password, answered 429."""
 
     template_name = "accounts/login.html"
     form_class = LoginForm
 
-    def form_valid(self, form):
-        ratelimit.reset("login-failure", self._identity(form))
-        return super().form_valid(form)
-
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        else:
-            ratelimit.hit("login-failure", self._identity(form))
-            ratelimit.hit("login-address", ratelimit.client_ip(self.request))
-        return response
-
-    def _identity(self, form) -> str:
-        return login_identity(self.request, form.cleaned_data.get("username", ""))
+        return refused_as_too_many(super().form_invalid(form), form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -235,8 +228,17 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong current password counts as a failed log-in (`accounts.forms.PasswordChangeForm`)."""
+
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+    def form_invalid(self, form):
+        return refused_as_too_many(super().form_invalid(form), form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -1,4 +1,5 @@
-"""Rate limits: failed log-ins per username and address and per address alone, sign-ups per
+"""Rate limits: failed log-ins per username and address and per address alone (the site's log-in,
+the admin's and wrong current passwords on the password change page, counted together), sign-ups per
 address, wrong passwords on the delete-account page, API tokens and annotations (JSON API and
 W3C protocol together) per user. Each refusal is a 429 with Retry-After and a message, and
 changes nothing; counts end with their window."""
@@ -121,6 +122,110 @@ def test_counters_expire_from_the_cache(site, rate_limits, monkeypatch):
     later = time.time() + 15 * 60 + 2
     monkeypatch.setattr(time, "time", lambda: later)
     assert log_in(Client(), password=DEFAULT_PASSWORD).status_code == 302
+
+
+ADMIN_LOGIN = "/admin/login/"
+
+
+def staff_user(username="stefan"):
+    user = get_user_model().objects.create_user(username, password=DEFAULT_PASSWORD)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def admin_log_in(client, username="stefan", password="wrong-password", address="10.0.0.1"):
+    return client.post(
+        ADMIN_LOGIN,
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_the_admin_login_is_behind_the_same_limit(site, clock):
+    """30 wrong passwords for a staff account on /admin/login/ used to answer 200 each and let
+    the 31st, right one in."""
+    staff_user()
+    client = Client()
+    for _ in range(10):
+        response = admin_log_in(client)
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in message_of(response)
+    checked = []
+    user_login_failed.connect(
+        lambda **kwargs: checked.append(kwargs), weak=False, dispatch_uid="admin-checked"
+    )
+    try:
+        refused = admin_log_in(client, password=DEFAULT_PASSWORD)
+    finally:
+        user_login_failed.disconnect(dispatch_uid="admin-checked")
+    assert refused.status_code == 429 and refused["Retry-After"] == "800"
+    assert (
+        "Too many failed log-ins for this username from your address. "
+        "Try again in 14 minutes." in message_of(refused)
+    )
+    assert checked == [] and "_auth_user_id" not in client.session
+    assert get_user_model().objects.get(username="stefan").last_login is None
+
+
+def test_the_admin_and_the_site_count_failed_log_ins_together(site, clock):
+    staff_user()
+    for _ in range(5):
+        admin_log_in(Client())
+    for _ in range(5):
+        log_in(Client(), username="stefan")
+    assert log_in(Client(), username="stefan", password=DEFAULT_PASSWORD).status_code == 429
+    assert admin_log_in(Client(), password=DEFAULT_PASSWORD).status_code == 429
+    assert admin_log_in(Client(), address="10.0.0.2", password=DEFAULT_PASSWORD).status_code == 302
+
+
+def test_a_right_password_without_staff_rights_is_not_counted_as_a_guess(site, clock):
+    """The admin refuses stu (not staff) with the right password; that is no failed log-in."""
+    for _ in range(12):
+        assert admin_log_in(Client(), username="stu", password=DEFAULT_PASSWORD).status_code == 200
+    assert log_in(Client(), password=DEFAULT_PASSWORD).status_code == 302
+
+
+def test_the_admin_login_counts_towards_the_address_limit(site, clock):
+    staff_user()
+    for number in range(50):
+        admin_log_in(Client(), username=f"nobody{number}")
+    refused = admin_log_in(Client(), password=DEFAULT_PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many failed log-ins from your address." in message_of(refused)
+
+
+PASSWORD_CHANGE = "/accounts/password_change/"
+
+
+def change_password(client, old="wrong-password", address="10.0.0.1"):
+    return client.post(
+        PASSWORD_CHANGE,
+        {
+            "old_password": old,
+            "new_password1": "a-new-quiet-lantern-7",
+            "new_password2": "a-new-quiet-lantern-7",
+        },
+        REMOTE_ADDR=address,
+    )
+
+
+def test_wrong_current_passwords_count_as_failed_log_ins(site, clock):
+    """A session left open is no way around the log-in limit: the password change form checks
+    the current password, and counts a wrong one."""
+    stu = get_user_model().objects.get(username="stu")
+    client = Client()
+    client.force_login(stu)
+    for _ in range(10):
+        response = change_password(client)
+        assert response.status_code == 200
+        assert "Your old password was entered incorrectly" in message_of(response)
+    refused = change_password(client, old=DEFAULT_PASSWORD)
+    assert refused.status_code == 429 and refused["Retry-After"] == "800"
+    assert "Too many failed log-ins for this username" in message_of(refused)
+    stu.refresh_from_db()
+    assert stu.check_password(DEFAULT_PASSWORD)
+    assert log_in(Client(), password=DEFAULT_PASSWORD).status_code == 429
 
 
 def test_the_address_comes_from_the_proxy_header_when_configured(site, clock, settings):
