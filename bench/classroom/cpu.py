@@ -3,7 +3,7 @@
 Snapshots are compared pid by pid: a process present at both ends counts its difference, one
 that started in between counts all it used; one that ended in between is lost (and counted, so
 the report can say so). PostgreSQL backends are told apart by the database in their process
-title ("postgres: user bench 127.0.0.1(…) idle"), so other databases' work is not counted.
+title, so other databases' work is not counted.
 """
 
 import os
@@ -55,16 +55,22 @@ def snapshot(*, gunicorn: int, loader: int | None, database_name: str | None) ->
     for process in processes():
         if process.parent == gunicorn:
             taken.workers[process.pid] = process.seconds
-        elif process.pid == loader:
+        if process.pid == loader:
             taken.loader[process.pid] = process.seconds
-        elif database_name and _backend_of(process.title, database_name):
+        if database_name and _backend_of(process.title, database_name):
             taken.database[process.pid] = process.seconds
     return taken
 
 
 def _backend_of(title: str, database_name: str) -> bool:
+    """ "postgres: [cluster: ]user database host(port) state", e.g. Debian's
+    "postgres: 15/main: postgres bench 127.0.0.1(5123) idle"."""
     words = title.split()
-    return len(words) >= 3 and words[0] == "postgres:" and words[2] == database_name
+    if not words or words[0] != "postgres:":
+        return False
+    if len(words) > 1 and words[1].endswith(":"):  # the cluster_name
+        words = words[1:]
+    return len(words) >= 3 and words[2] == database_name
 
 
 def used(before: dict[int, float], after: dict[int, float]) -> tuple[float, int]:

@@ -59,7 +59,7 @@ class LiveStats:
     available: bool
     writes: int = 0  # answered 201 in the window
     writes_arrived: int = 0  # seen changed by at least one classmate's channel
-    writes_without_classmates: int = 0  # no other student of the course was listening
+    writes_without_classmates: int = 0  # no classmate's channel was open when it was sent
     pairs: int = 0  # (write, classmate) pairs that arrived
     missed_pairs: int = 0  # … that never arrived before the run ended
     p50_s: float | None = None
@@ -104,6 +104,16 @@ def request_stats(requests: list, start: float, end: float) -> dict[str, TypeSta
         stats.requests_per_second = stats.n / seconds
         stats.p50_ms, stats.p95_ms, stats.p99_ms = (percentile(times[key], q) for q in (50, 95, 99))
     return found
+
+
+def made(requests: list) -> dict[str, dict[str, int]]:
+    """Requests and errors per type over the whole run, arrival and settling included."""
+    counted: dict[str, dict[str, int]] = {key: {"n": 0, "errors": 0} for key in LABELS}
+    for kind, _started, _took, _status, error in requests:
+        entry = counted.setdefault(kind, {"n": 0, "errors": 0})
+        entry["n"] += 1
+        entry["errors"] += error is not None
+    return counted
 
 
 def overall(types: dict[str, TypeStats], requests: list, start: float, end: float) -> TypeStats:

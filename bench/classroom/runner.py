@@ -248,6 +248,7 @@ def _measured(count, config, window, records, students, instance) -> dict:
             measure.as_dict(e)
             for e in measure.server_times(window.access_lines(), students["page"])
         ],
+        "made": measure.made(records["requests"]),
         "failures": measure.failures(types),
         "errors_top": measure.top_errors(types),
         "poller_crashes": records["crashes"][:10],

@@ -89,9 +89,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not options["classroom"] and load.wrk_path() is None:
-            raise CommandError(f"wrk is not installed. Install it with: {load.INSTALL_HINT}")
         config = self._config(options)
+        if not config.classroom and load.wrk_path() is None:
+            raise CommandError(f"wrk is not installed. Install it with: {load.INSTALL_HINT}")
         url = config.database_url
         self.stdout.write(f"Benchmark database: {database.describe(url)}")
         if config.reuse:
