@@ -31,7 +31,7 @@ from bench.config import WORKERS, BenchConfig
 from bench.runner import _analyze, _prepare, say, show
 
 LOCUST_FILE = Path(__file__).with_name("students.py")
-SPAWN_RATE = 20  # students arriving per second
+SPAWN_RATE = 10  # students arriving per second: a seminar of 300 opens its pages within 30 s
 GRACE_SECONDS = 6  # polls after the window, so its last writes can still arrive
 STOP_TIMEOUT = 60
 ACCESS_FORMAT = "%(s)s %(D)s %(m)s %(U)s"  # status, microseconds, method, path
