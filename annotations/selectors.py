@@ -1,5 +1,7 @@
 """Reads of annotations. Visibility is applied in the query, never in Python afterwards."""
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
@@ -8,9 +10,11 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -353,3 +357,40 @@ def annotations_restorable_by(user) -> QuerySet[Annotation]:
         .prefetch_related("tags")
         .order_by("-deleted_at", "-id")
     )
+
+
+def paragraph_states(user, edition, paragraph_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """What the reader sees of the annotations on each of `paragraph_ids`, as (the number of
+    threads, a digest that changes whenever anything the reader sees there is created, edited,
+    deleted, hidden, shown again or restored): the live channel's state. Paragraphs without a
+    visible note are left out. One grouped query; it reads only what the reader may see, so a
+    digest can never tell of a note they may not."""
+    if not paragraph_ids:
+        return {}
+    rows = (
+        annotations_visible_to(user)
+        .prefetch_related(None)
+        .select_related(None)
+        .filter(edition=edition)
+        .annotate(on_paragraph=Coalesce("paragraph_id", "root__paragraph_id"))
+        .filter(on_paragraph__in=paragraph_ids)
+        .order_by()
+        .values("on_paragraph")
+        .annotate(
+            threads=Count("pk", filter=Q(root__isnull=True)),
+            items=Count("pk"),
+            ids=Sum("pk"),
+            modified=Max("modified"),
+            deleted=Count("deleted_at"),
+            last_deleted=Max("deleted_at"),
+            hidden=Count("hidden_at"),
+            last_hidden=Max("hidden_at"),
+            placeholders=Count("pk", filter=Q(hidden_from_viewer=True)),
+        )
+    )
+    states = {}
+    for row in rows:
+        paragraph_id = row.pop("on_paragraph")
+        digest = hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:16]
+        states[paragraph_id] = (row["threads"], digest)
+    return states

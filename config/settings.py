@@ -11,6 +11,7 @@ SECURE_SSL_REDIRECT  on when DEBUG is off; 0 only where no TLS proxy is in front
 CLIENT_IP_HEADER  the header a trusted proxy sets to the client's address (HTTP_X_REAL_IP);
               rate limits per address read it. Unset, REMOTE_ADDR is the client.
 RATE_LIMITS_ENABLED  on unless 0 (for a benchmark that writes as one user at full speed).
+LIVE_POLL_MS  how often an open reading page asks its live channel (2000).
 
 Nothing that several app servers must share lives in process memory: sessions are in the
 database, the cache is Redis when configured.
@@ -157,6 +158,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long a reader's pages and pieces are kept for them at most (`annotations.reader_cache`;
 # any change to what they show makes a new key sooner); 0 renders every request.
 READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", "300"))
+# How long an open reading page waits between two asks of its live channel (`reading.live`).
+LIVE_POLL_MS = int(os.environ.get("LIVE_POLL_MS", "2000"))
 
 # Django's own, but the signed-in user comes with their profile (one query, not two).
 AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]

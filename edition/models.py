@@ -234,6 +234,10 @@ class Paragraph(models.Model):
     published_at = models.DateTimeField()
     modified_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Counts the changes of the annotations on the paragraph (`annotations.changes`): what is
+    # kept of a paragraph's notes (its threads, a reader's live state) is keyed on it, so a
+    # note on one paragraph leaves every other paragraph's kept renderings current.
+    annotations_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ParagraphQuerySet.as_manager()
 

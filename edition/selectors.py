@@ -169,3 +169,46 @@ def edition_for_export(slug: str) -> Edition | None:
         )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ParagraphVersions:
+    """Where an edition's paragraphs' notes stand (`Paragraph.annotations_version`), read fresh
+    from the database on every request: the stamp of a paragraph's kept renderings."""
+
+    edition_pk: int
+    imported_at: object
+    versions: tuple[tuple[int, str, int], ...]  # (pk, public ID, version) in reading order
+
+
+def paragraph_versions(slug: str, public_id: str | None = None) -> ParagraphVersions | None:
+    """The edition's paragraphs (or one of them) with their annotation versions: one indexed
+    query, written in SQL for the same reason as `edition_stamp`. None for an unknown edition
+    or paragraph."""
+    editions = connection.ops.quote_name(Edition._meta.db_table)
+    paragraphs = connection.ops.quote_name(Paragraph._meta.db_table)
+    sql = (
+        f"SELECT e.id, e.imported_at, p.id, p.public_id, p.annotations_version "  # noqa: S608
+        f"FROM {editions} e LEFT JOIN {paragraphs} p ON p.edition_id = e.id "
+        f"WHERE e.slug = %s"
+    )
+    params = [slug]
+    if public_id is not None:
+        sql += " AND p.public_id = %s"
+        params.append(public_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY p.position", params)
+        rows = cursor.fetchall()
+    if not rows or (public_id is not None and rows[0][2] is None):
+        return None
+    versions = tuple((pk, pid, version) for _e, _i, pk, pid, version in rows if pk is not None)
+    return ParagraphVersions(rows[0][0], rows[0][1], versions)
+
+
+def paragraph_stamp(slug: str, public_id: str) -> str | None:
+    """One paragraph's version with its edition's import, for a key of its kept threads."""
+    found = paragraph_versions(slug, public_id)
+    if found is None:
+        return None
+    ((pk, _public_id, version),) = found.versions
+    return f"{found.edition_pk}:{found.imported_at}:{pk}:{version}"

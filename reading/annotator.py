@@ -1,5 +1,7 @@
 """What the reading page's script needs to know, handed over as JSON (no inline script)."""
 
+import json
+
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,9 +10,10 @@ from accounts.models import display_name_for
 from annotations.models import Annotation
 
 
-def annotator_config(request, edition, *, assignment=None) -> dict:
+def annotator_config(request, edition, *, assignment=None, live=None) -> dict:
     """`assignment` (a reading.assignments.ReadingAssignment) makes its course the default audience
-    of new notes, so work on an assignment lands where the instructor can see it."""
+    of new notes, so work on an assignment lands where the instructor can see it. `live` (a
+    `reading.live.LiveState`) is what the page shows, the state its live channel starts from."""
     user = request.user
     groups = list(user.annotation_groups.order_by("name")) if user.is_authenticated else []
     return {
@@ -34,6 +37,13 @@ def annotator_config(request, edition, *, assignment=None) -> dict:
         else None,
         "colours": [{"value": value, "label": label} for value, label in Annotation.Colour.choices],
         "labels": _labels(),
+        "live": {
+            "url": reverse("reading:live", kwargs={"slug": edition.slug}),
+            "etag": live.etag,
+            "state": json.loads(live.body)["paragraphs"],
+        }
+        if live is not None
+        else None,
     }
 
 
@@ -74,4 +84,6 @@ def _labels() -> dict[str, str]:
         ),
         "countOne": _("%(count)s annotation on paragraph %(n)s"),
         "countMany": _("%(count)s annotations on paragraph %(n)s"),
+        "liveOne": _("A new annotation on paragraph %(n)s."),
+        "liveMany": _("%(count)s new annotations on paragraph %(n)s."),
     }

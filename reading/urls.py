@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reading.views import pages
+from reading.views import live, pages
 
 
 class PublicIdConverter:
@@ -18,5 +18,6 @@ register_converter(PublicIdConverter, "public_id")
 app_name = "reading"
 urlpatterns = [
     path("<slug:slug>/", pages.edition_detail, name="edition-detail"),
+    path("<slug:slug>/live/", live.edition_live, name="live"),
     path("<slug:slug>/<public_id:public_id>/", pages.paragraph_detail, name="paragraph-detail"),
 ]

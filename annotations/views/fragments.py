@@ -10,7 +10,6 @@ from annotations import selectors
 from annotations.forms import ReadingFilterForm
 from annotations.reader_cache import per_reader
 from edition import selectors as edition_selectors
-from edition.selectors import stamp_text
 
 
 @require_safe
@@ -26,11 +25,12 @@ def thread_fragment(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_safe
-@per_reader(lambda request, slug, public_id: stamp_text(edition_selectors.edition_stamp(slug)))
+@per_reader(lambda request, slug, public_id: edition_selectors.paragraph_stamp(slug, public_id))
 def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     """The threads the reader sees on one paragraph (`<li>` items in reading order), filtered
     as the page is (`?scope=&tag=&author=`). A fixed number of queries however many there are
-    on the paragraph or in the edition."""
+    on the paragraph or in the edition. Kept per reader until a note on this paragraph changes
+    (its `annotations_version`): a note elsewhere leaves it kept."""
     paragraph = edition_selectors.paragraph_by_ids(slug, public_id)
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")

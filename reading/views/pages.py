@@ -2,6 +2,7 @@
 paragraph by the page's script), the assignment being worked, an instructor's heat map; and a
 paragraph's permalink page. Readers without a session share one rendering (`page_cache`)."""
 
+import json
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from reading import page_cache
 from reading.annotator import annotator_config
 from reading.assignments import NO_HEAT, course_heat, instructed_courses, reading_assignment
 from reading.facets import reader_facets
+from reading.live import live_state
 
 
 def _metadata_context(request: HttpRequest, edition, paragraph=None) -> dict:
@@ -58,11 +60,14 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _reader_stamp(request: HttpRequest, stamp: selectors.EditionStamp) -> str | None:
-    """A reader's page is kept until the edition's annotations change; not when it shows an
-    assignment or a heat map, whose course data no stamp covers."""
+    """A reader's page is kept until what they see of the edition's notes changes (their live
+    state, `reading.live`: a note of another course, or a private one, leaves it kept), or the
+    text is imported again; not when it shows an assignment or a heat map, whose course data no
+    stamp covers."""
     if "assignment" in request.GET or "heatmap" in request.GET:
         return None
-    return selectors.stamp_text(stamp)
+    state = live_state(request.user, stamp.slug)
+    return None if state is None else f"{selectors.text_version(stamp)}:{state.etag}"
 
 
 def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpResponse:
@@ -93,7 +98,9 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
         "filters_active": any(filters.values()),
         "threads_query": urlencode({k: v for k, v in filters.items() if v}),
         "facets": reader_facets(request.user, stamp, edition, filters),
-        "annotator_config": annotator_config(request, edition, assignment=assignment),
+        "annotator_config": annotator_config(
+            request, edition, assignment=assignment, live=live_state(request.user, stamp.slug)
+        ),
         "reading_assignment": assignment,
         "heat_courses": heat_courses,
         "heat_course": heat_course,
@@ -119,6 +126,8 @@ def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRes
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")
     previous, following = selectors.paragraph_neighbours(text, paragraph)
+    # Before the threads: a note written in between then shows at the first poll.
+    live = live_state(request.user, slug, public_id=public_id)
     # Without a script this is where a paragraph's threads are read in full.
     paragraph.threads = annotations_by_paragraph(request.user, edition, paragraph=paragraph).get(
         paragraph.pk, []
@@ -131,6 +140,9 @@ def paragraph_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRes
         "previous": previous,
         "following": following,
         "cite": _cite_panel(request, edition, paragraph),
+        "live_url": f"{reverse('reading:live', kwargs={'slug': slug})}?paragraph={public_id}",
+        "live_etag": live.etag,
+        "live_state": json.dumps(json.loads(live.body)["paragraphs"]),
         **_metadata_context(request, edition, paragraph),
     }
     return render(request, "reading/paragraph_detail.html", context)

@@ -4,7 +4,7 @@ empty database and with 300 annotations, the same for one tag and for three.
 The counts, in a test (where a transaction is a SAVEPOINT and its RELEASE, BEGIN and COMMIT in
 production), for a create: the session, the user (with the profile, for the search entry and the
 answer: `accounts.backends`), the paragraph, the transaction (2), the annotation, the edition's
-"annotations changed" stamp, the search entry and its text (SQLite's FTS row or PostgreSQL's
+"annotations changed" stamp and the paragraph's version, the search entry and its text (SQLite's FTS row or PostgreSQL's
 vector).
 Tags add two (look them up, link them), two more when some are new (make them, read them back);
 an idempotency key adds two (look it up, record it).
@@ -20,7 +20,7 @@ from taggit.models import Tag
 from annotations.models import Annotation, TaggedAnnotation
 from tests.annotations.test_api import new_note, post
 
-CREATE = 9
+CREATE = 10
 TAGS = 2
 NEW_TAGS = 2
 IDEMPOTENCY_KEY = 2
@@ -106,9 +106,10 @@ def test_reply(ann, existing, django_assert_num_queries):
 
 def test_edit(ann, existing, django_assert_num_queries):
     """Read for the request (2) and again, locked, with its tags (2); the transaction (2); the
-    revision, the update, the stamp; the search entry read and written, and its text."""
+    revision, the update, the stamp and the paragraph's version; the search entry read and
+    written, and its text."""
     note = create(ann, tags=["These", "Bild"])
-    edit = 2 + 2 + 2 + 2 + 3 + 2 + SEARCH_TEXT
+    edit = 2 + 2 + 2 + 2 + 4 + 2 + SEARCH_TEXT
     with django_assert_num_queries(edit):
         response = patch(ann, note, {"body": "Neu."})
     assert response.json()["body"] == "Neu."
@@ -119,7 +120,7 @@ def test_edit(ann, existing, django_assert_num_queries):
 
 def test_delete(ann, existing, django_assert_num_queries):
     note = create(ann, tags=["These"])
-    # request, read, transaction, update, stamp, the search entry (and its FTS row)
-    with django_assert_num_queries(2 + 2 + 2 + 2 + SEARCH_TEXT):
+    # request, read, transaction, update, stamp and version, the search entry (and its FTS row)
+    with django_assert_num_queries(2 + 2 + 2 + 3 + SEARCH_TEXT):
         response = ann.delete(f"/api/annotations/{note['id']}/")
     assert response.status_code == 204

@@ -589,6 +589,11 @@ MATRIX: dict[str, Row] = {
     "reading:paragraph-detail": read_page(
         kwargs=lambda w: {"slug": w.edition.slug, "public_id": "p2"}
     ),
+    # the live channel: counts and digests of what the role may see, never of the rest
+    "reading:live": Row(
+        kwargs=edition_slug,
+        expect={"GET": everyone(200), "POST": everyone(405)},
+    ),
 }
 
 

@@ -47,6 +47,8 @@ export function createLoader({ api, onLoaded, onError }) {
       : null;
 
   document.querySelectorAll(".annotation-list[data-threads-src]").forEach((list) => {
+    // Kept for the live channel, which fetches a loaded paragraph's threads again.
+    list.dataset.threadsUrl = list.dataset.threadsSrc;
     if (list.dataset.threadCount === "0") {
       // Nothing to fetch: the paragraph has no thread this reader sees.
       delete list.dataset.threadsSrc;
@@ -60,5 +62,7 @@ export function createLoader({ api, onLoaded, onError }) {
   return {
     // Resolves with the paragraph's list once its threads are in the page.
     forParagraph: (paragraph) => load(listOf(paragraph)),
+    // Whether the list's threads are in the page (or being fetched).
+    isLoaded: (list) => !list.dataset.threadsSrc || pending.has(list),
   };
 }

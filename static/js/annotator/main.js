@@ -3,8 +3,10 @@
 // Without JavaScript the page still lists threads and links to a plain form.
 
 import { createApi } from "./api.js";
+import { createArrivals } from "./arrivals.js";
 import { bindMarks, drawAll, openThread, showPassage } from "./highlights.js";
 import { createEditor } from "./editor.js";
+import { createLive } from "./live.js";
 import { createLoader } from "./loader.js";
 import { createThreads } from "./threads.js";
 import { createToolbar } from "./toolbar.js";
@@ -26,12 +28,19 @@ function announce(message, isError = false) {
 const dialog = document.querySelector("[data-editor]");
 const editor = dialog ? createEditor(dialog, { api, config }) : null;
 let threads = null;
+let arrivals = null;
 const loader = createLoader({
   api,
-  onLoaded: (list) => threads.loaded(list),
+  onLoaded: (list) => {
+    arrivals.remember(list);
+    threads.loaded(list);
+  },
   onError: (error) => announce(`${labels.threadsFailed} ${error.message}`, true),
 });
 threads = createThreads({ api, config, editor, announce, loader });
+arrivals = createArrivals({ api, config, threads, loader, announce });
+// Classmates' notes arrive without a reload (reading/live.py).
+if (config.live) createLive({ ...config.live, onChange: arrivals.apply });
 
 drawAll(labels);
 bindMarks();

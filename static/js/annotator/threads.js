@@ -40,9 +40,9 @@ export function createThreads({ api, config, editor, announce, loader }) {
     thread.querySelectorAll(".annotation--reply").forEach(enhanceItem);
   }
 
-  function updateCount(notes) {
+  // The margin count: the threads in the list, or `count` for a list not loaded yet.
+  function updateCount(notes, count = notes.querySelectorAll(":scope > .annotation-list > li.thread").length) {
     const row = notes.closest(".para-row");
-    const count = notes.querySelectorAll(":scope > .annotation-list > li.thread").length;
     let badge = row.querySelector(".para-count");
     if (!count) {
       badge?.remove();
@@ -224,5 +224,5 @@ export function createThreads({ api, config, editor, announce, loader }) {
   }
 
   document.querySelectorAll("li.thread").forEach(enhance);
-  return { refresh, loaded, holdFocus };
+  return { refresh, loaded, holdFocus, enhance, updateCount };
 }
