@@ -41,7 +41,7 @@ THINK_SECONDS = (2, 8)
 LOADED_PARAGRAPHS = 8  # threads a page keeps around the reader's place
 REPLY_CANDIDATES = 30
 POLL_BOUNDS = (0.2, 30.0)  # seconds; whatever the channel asks, within reason
-FIRST_POLL = 1.0
+FIRST_POLL = 2.0  # the page waits LIVE_POLL_MS (2 s by default) before its first poll
 
 _numbers = itertools.count()
 _records: dict[str, list] = {"requests": [], "writes": [], "changes": [], "baselines": []}
