@@ -9,12 +9,12 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from edition.models import Edition, Paragraph
 
@@ -44,7 +44,25 @@ class Group(models.Model):
 
 
 class TaggedAnnotation(TaggedItemBase):
+    """A note's tag. The tag (one per slug) is what pages and filters find; `name` is how this
+    note spells it, so that a note never shows a spelling from a note its reader may not see."""
+
     content_object = models.ForeignKey("Annotation", on_delete=models.CASCADE)
+    name = models.CharField(max_length=100, blank=True)
+
+    @classmethod
+    def tags_for(cls, model, instance=None, **extra_filters):
+        """taggit's query for a note's tags (`annotation.tags.all()`, and its prefetch), each
+        named as the note spells it (the tag's own name for a link without a spelling)."""
+        quote = connection.ops.quote_name
+        spelling = f"{quote(cls._meta.db_table)}.{quote('name')}"
+        tag = f"{quote(Tag._meta.db_table)}.{quote('name')}"
+        return (
+            super()
+            .tags_for(model, instance, **extra_filters)
+            # Two column names, quoted by the backend: no input reaches this SQL.
+            .extra(select={"name": f"COALESCE(NULLIF({spelling}, ''), {tag})"})  # noqa: S610
+        )
 
 
 class Annotation(models.Model):

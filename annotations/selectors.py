@@ -16,13 +16,13 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
 from annotations.anchoring import anchor_annotation
 from annotations.models import RESTORE_WINDOW, Annotation, Group
-from annotations.tagging import tags_attach
+from annotations.tagging import tags_attach, visible_spelling
 
 
 def _visible_pks(user) -> QuerySet | Q:
@@ -222,8 +222,8 @@ def annotation_facets(
     )
     tags = (
         Tag.objects.filter(annotations_taggedannotation_items__content_object__in=visible)
-        .annotate(uses=Count("annotations_taggedannotation_items"))
-        .order_by("-uses", "name")
+        .annotate(uses=Count("annotations_taggedannotation_items"), spelling=visible_spelling())
+        .order_by("-uses", "slug")
     )
     authors = (
         get_user_model()
@@ -233,7 +233,7 @@ def annotation_facets(
         .order_by("-notes", "username")
     )
     return {
-        "tags": sorted(_most_used(tags, slug=tag), key=lambda t: t.name.casefold()),
+        "tags": sorted(_most_used(tags, slug=tag), key=lambda t: t.spelling.casefold()),
         "authors": sorted(_most_used(authors, username=author), key=lambda u: u.username),
     }
 
@@ -296,18 +296,25 @@ def annotations_of_reader(user, *, tag: str | None = None) -> QuerySet[Annotatio
     )
 
 
-def tags_visible_to(user) -> QuerySet[Tag]:
-    """Tags of live annotations the user may see, each with `annotation_count`. Counted in SQL
-    over the visible rows only, so a private note neither reveals its tag nor adds to a count."""
+def tags_visible_to(user, *, prefix: str = "") -> QuerySet[Tag]:
+    """Tags of live annotations the user may see, each with `annotation_count` and `spelling`
+    (as one of those notes spells it); with `prefix`, the tags such a note spells so. Counted
+    and matched in SQL over the visible rows only, so a private note neither reveals its tag,
+    nor its spelling, nor adds to a count."""
     visible = (
         annotations_visible_to(user)
         .filter(deleted_at__isnull=True, hidden_from_viewer=False)
         .values("pk")
     )
-    return Tag.objects.filter(
-        annotations_taggedannotation_items__content_object__in=visible
-    ).annotate(
-        annotation_count=Count("annotations_taggedannotation_items__content_object", distinct=True)
+    links = Q(annotations_taggedannotation_items__content_object__in=visible)
+    if prefix:
+        # One filter, so the same join: a visible note's spelling (the tag's name if it has none).
+        links &= Q(annotations_taggedannotation_items__name__istartswith=prefix) | Q(
+            annotations_taggedannotation_items__name="", name__istartswith=prefix
+        )
+    return Tag.objects.filter(links).annotate(
+        annotation_count=Count("annotations_taggedannotation_items__content_object", distinct=True),
+        spelling=visible_spelling(),
     )
 
 
@@ -320,11 +327,8 @@ def tag_get_visible(user, slug: str) -> Tag | None:
 def tag_suggestions(user, prefix: str = "", *, limit: int = 20) -> QuerySet[Tag]:
     """The editor's autocomplete: the vocabulary the user's audience already uses, most used
     first, so readers converge on shared tags. An empty prefix gives the most used."""
-    tags = tags_visible_to(user)
-    prefix = prefix.lstrip()
-    if prefix:
-        tags = tags.filter(name__istartswith=prefix)
-    return tags.order_by("-annotation_count", Lower("name"), "pk")[:limit]
+    tags = tags_visible_to(user, prefix=prefix.lstrip())
+    return tags.order_by("-annotation_count", "slug", "pk")[:limit]
 
 
 def can_see_history(user, annotation: Annotation) -> bool:

@@ -77,27 +77,28 @@ def tag_suggestions(
     if vocabulary is not None and vocabulary.binding:
         return items
     room = max(0, limit - len(own))
-    taken = {name.casefold() for name in own}
+    taken = {Tag().slugify(name) for name in own}
     used = selectors.tag_suggestions(user, prefix, limit=room + len(own)) if room else []
     rest = [
-        TagSuggestion(tag.name, tag.slug, tag.annotation_count, False)
+        TagSuggestion(tag.spelling, tag.slug, tag.annotation_count, False)
         for tag in used
-        if tag.name.casefold() not in taken
+        if tag.slug not in taken
     ]
     return items + rest[:room]
 
 
 def _with_usage(user, items: list[TagSuggestion]) -> list[TagSuggestion]:
     """Each vocabulary tag with the slug and count of the tag in use, if the user sees it used.
-    Found by slug in the query (a tag's slug ignores case), matched by name here."""
+    Found by slug (a tag's slug ignores case): a note's tag is the vocabulary's whatever its
+    spelling."""
     slugs = {item.name: Tag().slugify(item.name) for item in items}
     used = {
-        tag.name.casefold(): tag
+        tag.slug: tag
         for tag in selectors.tags_visible_to(user).filter(slug__in=set(slugs.values()))
     }
     result = []
     for item in items:
-        tag = used.get(item.name.casefold())
+        tag = used.get(slugs[item.name])
         slug, count = (tag.slug, tag.annotation_count) if tag else (slugs[item.name], 0)
         result.append(TagSuggestion(item.name, slug, count, True))
     return result

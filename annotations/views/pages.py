@@ -109,7 +109,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     use the tag.
     """
     tag = selectors.tag_get_visible(request.user, slug)
-    context = {"slug": slug, "tag_name": tag.name if tag else slug}
+    context = {"slug": slug, "tag_name": tag.spelling if tag else slug}
     context |= _paginate(request, selectors.annotations_tagged(request.user, slug))
     return render(request, "annotations/tag_detail.html", context)
 
@@ -120,7 +120,7 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     to its passage; `?tag=` narrows them to one tag."""
     slug = request.GET.get("tag") or None
     tag = selectors.tag_get_visible(request.user, slug) if slug else None
-    context = {"slug": slug, "tag_name": tag.name if tag else slug}
+    context = {"slug": slug, "tag_name": tag.spelling if tag else slug}
     context |= _paginate(request, selectors.annotations_of_reader(request.user, tag=slug))
     return render(request, "annotations/my_annotations.html", context)
 

@@ -1,6 +1,7 @@
 """Creating, editing and deleting annotations through the one write path."""
 
 import pytest
+from taggit.models import Tag
 
 from annotations.models import Annotation, AnnotationRevision
 from annotations.services import (
@@ -74,7 +75,10 @@ def test_tags_are_unique_regardless_of_case(people, p2):
     annotation = comment(people["ann"], p2, tags=["Methode", "methode", " Methode  ", "These"])
     assert sorted(annotation.tags.names()) == ["Methode", "These"]
     other = comment(people["ben"], p2, tags=["METHODE"])
-    assert list(other.tags.names()) == ["Methode"]  # one tag, stored once
+    # One tag, stored once; each note keeps its own spelling (ann's private one is not ben's).
+    assert list(other.tags.names()) == ["METHODE"]
+    assert Tag.objects.filter(slug="methode").count() == 1
+    assert {tag.pk for tag in other.tags.all()} <= {tag.pk for tag in annotation.tags.all()}
 
 
 def test_group_visibility_needs_membership(people, p2):

@@ -249,9 +249,8 @@ def test_moving_a_note_with_vocabulary_tags_into_the_course_is_allowed(
     annotation_update(user=student, annotation=annotation, visibility="group", group=course.group)
     annotation.refresh_from_db()
     assert annotation.visibility == "group"
-    # Tags are shared and case-insensitive (TAGGIT_CASE_INSENSITIVE): a tag already in use
-    # keeps the spelling it was first used in.
-    assert list(annotation.tags.names()) == ["these"]
+    # Tags are shared regardless of case; a note in the course spells them as the course does.
+    assert list(annotation.tags.names()) == ["These"]
 
 
 def test_moving_a_note_out_of_the_course_frees_its_tags(course, binding, student, p2):
