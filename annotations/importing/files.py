@@ -309,6 +309,8 @@ def _hypothesis_quote(item: Item, selectors: object) -> Quote | None:
     for n, selector in enumerate(selectors):
         path = item.at(f"target[0].selector[{n}]")
         kind = selector.get("type") if isinstance(selector, dict) else None
+        if not isinstance(kind, str):
+            raise ItemProblem(path, "must be a selector object with its type")
         if kind == "TextQuoteSelector":
             exact = selector.get("exact")
             prefix, suffix = selector.get("prefix") or "", selector.get("suffix") or ""

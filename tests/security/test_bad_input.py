@@ -382,6 +382,17 @@ def test_hypothesis_permissions_of_the_wrong_type_are_reported(client, permissio
     assert not Annotation.objects.exists()
 
 
+@pytest.mark.parametrize("selector", [{"type": ["TextQuoteSelector"]}, "TextQuoteSelector", 7])
+def test_a_hypothesis_selector_that_is_no_selector_object_is_reported(client, selector):
+    target = {"source": "https://elsewhere.example/test-interview/", "selector": [selector]}
+    response = upload(client, [hypothesis_row(target=[target])])
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<code>[0].target[0].selector[0]</code>" in page
+    assert "must be a selector object with its type" in page
+    assert not Annotation.objects.exists()
+
+
 # Races -----------------------------------------------------------------------------------------
 
 
