@@ -21,6 +21,8 @@ private, course, hidden and deleted notes, the tags only on them, the other cour
 A's title, assignment and join code): not in headers, pages, JSON, the W3C protocol, search,
 exports, tag pages, refusals or error messages. After every read and every refused write the
 annotations, courses, tags, accounts and search tables hold exactly the rows they held before.
+Changes of a thread's audience (refused while others' replies share it; narrowing and widening
+again) and of a course role are followed through every role's reads, kept views included.
 
 Left out: the Django admin (`admin:`; staff inspect there by design and it has its own permission
 system, tested by Django) and static files (served by whitenoise, not the URL conf).
@@ -42,6 +44,7 @@ from django.utils import timezone
 
 from accounts import tokens
 from annotations.services import annotation_create, annotation_delete
+from courses.models import Membership
 from courses.services import (
     annotation_hide,
     assignment_create,
@@ -794,3 +797,115 @@ def test_an_api_token_acts_for_its_owner_only_until_revoked(world):
     response = client.get(mine)
     assert response.status_code == 401
     assert "Privatgeheimnis" not in response.content.decode()
+
+
+# Changes of audience and of role: what each role reads changes exactly as the rule says, at
+# once, whatever was kept for it before.
+
+REPLY_WORD = "Zitronenbaum"  # in stu's reply to the author's course note
+
+
+def reads(w, reply) -> dict[str, tuple]:
+    """What each role reads of the course note's thread: the note and the reply through the
+    JSON API (status), whether the reply's word is in the edition's list, and the API's count."""
+    result = {}
+    for role in ROLES:
+        client = client_for(w.users[role])
+        listed = client.get(f"/api/annotations/?edition={w.edition.slug}")
+        result[role] = (
+            client.get(f"/api/annotations/{w.group.uuid}/").status_code,
+            client.get(f"/api/annotations/{reply.uuid}/").status_code,
+            REPLY_WORD in listed.content.decode(),
+            listed.json()["total"],
+        )
+    return result
+
+
+def test_widening_a_thread_others_replied_to_is_refused_everywhere_and_changes_no_view(world):
+    reply = annotation_create(
+        user=world.users["student"],
+        parent=world.group,
+        motivation="replying",
+        body=f"Nur fürs Seminar: {REPLY_WORD}.",
+    )
+    before = reads(world, reply)
+    members = {role for role in ROLES if role in MEMBERS_OF_A}
+    assert {role for role, (_, status, seen, _) in before.items() if status == 200 and seen} == (
+        members
+    )
+    author = client_for(world.users["author"])
+    api = author.patch(
+        f"/api/annotations/{world.group.uuid}/",
+        json.dumps({"visibility": "public"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["error"]["field"] == "visibility"
+    url = f"/annotations/w3c/{world.group.uuid}/"
+    current = author.get(url, headers={"Accept": "application/ld+json"})
+    data = current.json() | {"edition:visibility": "public"}
+    data.pop("edition:group", None)
+    put = author.put(
+        url,
+        json.dumps(data),
+        content_type="application/ld+json",
+        headers={"If-Match": current["ETag"]},
+    )
+    assert put.status_code == 400 and put.json()["error"]["field"] == "edition:visibility"
+    assert reads(world, reply) == before
+
+
+def test_narrowing_a_thread_narrows_every_reply_and_widening_again_only_the_authors(world):
+    reply = annotation_create(
+        user=world.users["student"],
+        parent=world.group,
+        motivation="replying",
+        body=f"Nur fürs Seminar: {REPLY_WORD}.",
+    )
+    author = client_for(world.users["author"])
+
+    def audience(visibility, group=None):
+        response = author.patch(
+            f"/api/annotations/{world.group.uuid}/",
+            json.dumps({"visibility": visibility, "group": group}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+
+    audience("private")
+    narrowed = reads(world, reply)
+    assert {role for role, (note, *_) in narrowed.items() if note == 200} == {"author"}
+    assert {role for role, (_, status, seen, _) in narrowed.items() if status == 200} == {"student"}
+    audience("public")
+    widened = reads(world, reply)
+    assert {role for role, (note, *_) in widened.items() if note == 200} == set(ROLES)
+    # stu's reply stays his alone: widening the thread took none of his words along.
+    assert {role for role, (_, status, seen, _) in widened.items() if status == 200 or seen} == {
+        "student"
+    }
+
+
+def test_a_change_of_role_changes_at_once_what_the_role_reads(world):
+    """The co-instructor demoted to student, a student promoted: every kept view (the API list,
+    a paragraph's threads, search) follows at once."""
+
+    def sees_hidden(role) -> dict[str, bool]:
+        client = client_for(world.users[role])
+        return {
+            "api": "Versteckgeheimnis"
+            in client.get(f"/api/annotations/?edition={world.edition.slug}").content.decode(),
+            "threads": "Versteckgeheimnis"
+            in client.get(f"/{world.edition.slug}/p3/threads/").content.decode(),
+            "search": "Versteckgeheimnis" in client.get("/search/?q=Pflaumenbaum").content.decode(),
+            "count": client.get(f"/api/annotations/?edition={world.edition.slug}").json()["total"],
+        }
+
+    everywhere = {"api": True, "threads": True, "search": True}
+    nowhere = {"api": False, "threads": False, "search": False}
+    assert sees_hidden("co_instructor") == everywhere | {"count": VISIBLE["co_instructor"]}
+    assert sees_hidden("student") == nowhere | {"count": VISIBLE["student"]}
+    Membership.objects.filter(course=world.course, user=world.users["co_instructor"]).update(
+        role=Membership.Role.STUDENT
+    )
+    assert sees_hidden("co_instructor") == nowhere | {"count": VISIBLE["student"]}
+    co_instructor_add(user=world.users["instructor"], course=world.course, username="stu")
+    assert sees_hidden("student") == everywhere | {"count": VISIBLE["instructor"]}
