@@ -193,6 +193,7 @@ NOT_PAGES = {
     "annotations:my-annotations-jsonld": "JSON-LD file",
     "annotations:my-annotations-csv": "CSV file",
     "annotations:my-annotations-markdown": "Markdown file",
+    "reading:live": "JSON (the live channel)",
     "edition:edition-json": "JSON",
     "edition:edition-text": "plain text",
     "edition:edition-tei": "XML",
