@@ -4,7 +4,7 @@
 // whose text the reader is selecting waits until the selection is let go; arrivals are
 // announced politely. Scroll anchoring keeps the text where it was on the screen.
 
-import { clearHighlight, drawHighlight } from "./highlights.js";
+import { clearHighlight, drawHighlight, marksOf } from "./highlights.js";
 
 export function createArrivals({ api, config, threads, loader, announce }) {
   const labels = config.labels;
@@ -45,6 +45,8 @@ export function createArrivals({ api, config, threads, loader, announce }) {
     const fresh = await api.threads(list.dataset.threadsUrl);
     const before = itemsOf(list);
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
+    // A focused highlight is drawn afresh with its thread: the focus goes to its new mark.
+    const focusedMark = document.activeElement?.closest?.("mark.highlight")?.dataset.annotation;
     const caret = focused && "selectionStart" in focused ? [focused.selectionStart, focused.selectionEnd] : null;
     const kept = fresh.map((thread) => {
       const old = list.querySelector(`:scope > li.thread[data-annotation="${thread.dataset.annotation}"]`);
@@ -60,6 +62,9 @@ export function createArrivals({ api, config, threads, loader, announce }) {
     const drawn = new Set(list.children);
     list.replaceChildren(...kept);
     kept.filter((thread) => !drawn.has(thread)).forEach((thread) => drawHighlight(thread, labels));
+    if (focusedMark && !document.activeElement?.closest?.("mark.highlight")) {
+      marksOf(focusedMark)[0]?.focus({ preventScroll: true });
+    }
     if (focused && focused.isConnected) {
       focused.focus({ preventScroll: true });
       if (caret) focused.setSelectionRange(...caret);
@@ -103,5 +108,10 @@ export function createArrivals({ api, config, threads, loader, announce }) {
     list.querySelectorAll(":scope > li.thread").forEach((thread) => serverHtml.set(thread, thread.outerHTML));
   }
 
-  return { apply, remember };
+  // A thread drawn from the server's answer after the reader's own change (`threads.refresh`).
+  function rememberThread(thread) {
+    serverHtml.set(thread, thread.outerHTML);
+  }
+
+  return { apply, remember, rememberThread };
 }

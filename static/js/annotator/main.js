@@ -37,7 +37,14 @@ const loader = createLoader({
   },
   onError: (error) => announce(`${labels.threadsFailed} ${error.message}`, true),
 });
-threads = createThreads({ api, config, editor, announce, loader });
+threads = createThreads({
+  api,
+  config,
+  editor,
+  announce,
+  loader,
+  onFresh: (thread) => arrivals.rememberThread(thread),
+});
 arrivals = createArrivals({ api, config, threads, loader, announce });
 // Classmates' notes arrive without a reload (reading/live.py).
 if (config.live) createLive({ ...config.live, onChange: arrivals.apply });

@@ -3,7 +3,7 @@
 
 import { clearHighlight, drawHighlight, openThread, showPassage } from "./highlights.js";
 
-export function createThreads({ api, config, editor, announce, loader }) {
+export function createThreads({ api, config, editor, announce, loader, onFresh = () => {} }) {
   const labels = config.labels;
   const me = config.user && config.user.username;
 
@@ -90,6 +90,7 @@ export function createThreads({ api, config, editor, announce, loader }) {
       if (notes) updateCount(notes);
       return null;
     }
+    onFresh(fresh);
     if (old) {
       old.replaceWith(fresh);
     } else {
