@@ -130,7 +130,11 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["created", "id"]
         indexes = [
-            models.Index(fields=["paragraph", "visibility"]),
+            # A paragraph's notes of one audience (`selectors.annotations_visible_to` limited to
+            # paragraphs): the public ones, or one group's, without reading the other groups'.
+            models.Index(
+                fields=["paragraph", "visibility", "group"], name="annotation_paragraph_audience"
+            ),
             # How `selectors.annotations_visible_to` finds the public ones and a group's.
             models.Index(fields=["visibility", "edition"], name="annotation_visibility"),
             models.Index(fields=["group", "visibility"], name="annotation_group_visibility"),

@@ -43,13 +43,17 @@ def audience(user) -> tuple:
     """Who the reader is for visibility: one query for their groups and course roles."""
     if not user.is_authenticated:
         return ()
+    kept = getattr(user, "_reading_audience", None)  # asked by several pieces of one request
+    if kept is not None:
+        return kept
     # Two index lookups in one query (an OR of the two joins read every group's members).
     member_of = user.annotation_groups.annotate(role=Value("")).values_list("pk", "role")
     roles = Group.objects.filter(course__memberships__user_id=user.pk).values_list(
         "pk", "course__memberships__role"
     )
     rows = member_of.order_by().union(roles.order_by(), all=True)
-    return (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
+    user._reading_audience = (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
+    return user._reading_audience
 
 
 def _key(request: HttpRequest, stamp: str, *, with_csrf: bool) -> str:

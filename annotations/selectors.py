@@ -20,9 +20,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
+from annotations import compiled
 from annotations.anchoring import anchor_annotation
 from annotations.models import RESTORE_WINDOW, Annotation, Group
 from annotations.tagging import tags_attach, visible_spelling
+from edition.models import Paragraph
 
 
 def _visible_pks(user) -> QuerySet | Q:
@@ -60,7 +62,17 @@ def hidden_from(user, prefix: str = "") -> Q:
     return hidden
 
 
-def annotations_visible_to(user) -> QuerySet[Annotation]:
+def _seen(user) -> Q:
+    """Whose audience the reader is in: the public, the author, the note's group."""
+    seen = Q(visibility=Annotation.Visibility.PUBLIC)
+    if user.is_authenticated:
+        seen |= Q(author_id=user.pk) | Q(
+            visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
+        )
+    return seen
+
+
+def annotations_visible_to(user, *, paragraphs=None) -> QuerySet[Annotation]:
     """Public ones, the user's own, and those of the user's groups; deleted ones only as
     placeholders in a thread that still has live replies.
 
@@ -68,21 +80,36 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     the course owning its group. To everyone else it is like a deleted one: gone, or a
     placeholder if it has replies they see (`hidden_from_viewer`, which makes `is_deleted`
     true). One query: who may see and who moderates are subqueries.
+
+    `paragraphs` (a list of pks, or a query of them) limits it to the threads on those
+    paragraphs, found from the paragraphs rather than from everything the reader may see: the
+    notes of the reader's audience on them (one index: paragraph, visibility, group), the
+    replies of those and the reader's own; for one or a few paragraphs that reads a few dozen
+    rows where the whole edition's audience is thousands. The same rows as filtering the
+    unlimited query by paragraph: a reply's audience is within its thread's, except for a
+    reply made private when its thread was narrowed (its author's own).
     """
     hidden_from_viewer = hidden_from(user)
     # Replies the reader sees: a reply may have a narrower audience than its thread (see
     # `services.annotation_update`), and one they cannot see must not keep a placeholder.
-    seen = Q(visibility=Annotation.Visibility.PUBLIC)
-    if user.is_authenticated:
-        seen |= Q(author_id=user.pk) | Q(
-            visibility=Annotation.Visibility.GROUP, group__in=user.annotation_groups.all()
-        )
+    seen = _seen(user)
     live_replies = Annotation.objects.filter(
         seen, ~hidden_from_viewer, parent=OuterRef("pk"), deleted_at__isnull=True
     )
+    if paragraphs is None:
+        visible = Annotation.objects.filter(_visible_pks(user))
+    else:
+        roots = Annotation.objects.filter(seen, paragraph_id__in=paragraphs).values("pk")
+        parts = [roots, Annotation.objects.filter(seen, root_id__in=roots).values("pk")]
+        if user.is_authenticated:
+            # and the reader's own replies in threads narrowed past them since
+            own = Annotation.objects.filter(author_id=user.pk, root__paragraph_id__in=paragraphs)
+            parts.append(own.values("pk"))
+        # Each part found by its own index, as in `_visible_pks`.
+        union = parts[0].order_by().union(*(part.order_by() for part in parts[1:]), all=True)
+        visible = Annotation.objects.filter(pk__one_of=union)
     return (
-        Annotation.objects.filter(_visible_pks(user))
-        .annotate(
+        visible.annotate(
             has_live_replies=Exists(live_replies),
             hidden_from_viewer=ExpressionWrapper(hidden_from_viewer, output_field=BooleanField()),
         )
@@ -114,12 +141,19 @@ def annotation_list(
     A filter on who wrote a note or what it is (tag, author, scope) never matches a
     placeholder: it keeps its thread readable, but must not tell whose it was or what it said.
     Edition and paragraph only say where; there placeholders stay, with their threads."""
-    annotations = annotations_visible_to(user) if visible is None else visible
+    on = None
+    if visible is None:
+        if edition is not None and paragraph_id:
+            # Its key, not a subquery: a planner then reads the paragraph's notes by index.
+            paragraphs = Paragraph.objects.filter(edition=edition, public_id=paragraph_id)
+            on = list(paragraphs.values_list("pk", flat=True))
+        visible = annotations_visible_to(user, paragraphs=on)
+    annotations = visible
     if tag or author or scope:
         annotations = annotations.filter(deleted_at__isnull=True, hidden_from_viewer=False)
     if edition is not None:
         annotations = annotations.filter(edition=edition)
-    if paragraph_id:
+    if paragraph_id and on is None:  # (limited to the paragraph, they are on it already)
         annotations = annotations.filter(
             Q(paragraph__public_id=paragraph_id) | Q(root__paragraph__public_id=paragraph_id)
         )
@@ -169,6 +203,7 @@ def annotations_by_paragraph(
     tag: str | None = None,
     author: str | None = None,
     scope: str | None = None,
+    roots: list[int] | None = None,
 ) -> dict[int, list[Annotation]]:
     """Threads of an edition (or of one `paragraph` of it) for reading, grouped by paragraph pk
     in reading order.
@@ -177,12 +212,12 @@ def annotations_by_paragraph(
     replies, as `thread_replies`. Each thread gets `anchor`, where its passage is in the
     paragraph's current text. Four queries: threads, replies, and the tags of each.
     """
-    visible = annotations_visible_to(user).prefetch_related(None)
-    threads = list(
-        _threads(
-            user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope, visible=visible
-        )
+    on = None if paragraph is None else [paragraph.pk]
+    visible = annotations_visible_to(user, paragraphs=on).prefetch_related(None)
+    chosen = _threads(
+        user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope, visible=visible
     )
+    threads = list(chosen if roots is None else chosen.filter(pk__in=roots))
     by_pk = {thread.pk: thread for thread in threads}
     grouped: dict[int, list[Annotation]] = {}
     for thread in threads:
@@ -363,16 +398,19 @@ def annotations_restorable_by(user) -> QuerySet[Annotation]:
     )
 
 
-def paragraph_states(user, edition, paragraph_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """What the reader sees of the annotations on each of `paragraph_ids`, as (the number of
-    threads, a digest that changes whenever anything the reader sees there is created, edited,
-    deleted, hidden, shown again or restored): the live channel's state. Paragraphs without a
-    visible note are left out. One grouped query; it reads only what the reader may see, so a
-    digest can never tell of a note they may not."""
-    if not paragraph_ids:
-        return {}
-    rows = (
-        annotations_visible_to(user)
+# Up to this many paragraphs, their notes are found from the paragraphs; beyond, from all
+# that the reader may see (`annotations_visible_to`): the paragraphs' indexes would read most
+# of the edition by then.
+FEW_PARAGRAPHS = 4
+
+
+def _few(paragraph_ids: list[int]) -> list[int] | None:
+    return paragraph_ids if len(paragraph_ids) <= FEW_PARAGRAPHS else None
+
+
+def _states_query(user, edition, paragraph_ids: list[int]) -> QuerySet:
+    return (
+        annotations_visible_to(user, paragraphs=_few(paragraph_ids))
         .prefetch_related(None)
         .select_related(None)
         .filter(edition=edition)
@@ -391,6 +429,31 @@ def paragraph_states(user, edition, paragraph_ids: list[int]) -> dict[int, tuple
             last_hidden=Max("hidden_at"),
             placeholders=Count("pk", filter=Q(hidden_from_viewer=True)),
         )
+    )
+
+
+def paragraph_states(user, edition, paragraph_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """What the reader sees of the annotations on each of `paragraph_ids`, as (the number of
+    threads, a digest that changes whenever anything the reader sees there is created, edited,
+    deleted, hidden, shown again or restored): the live channel's state. Paragraphs without a
+    visible note are left out. One grouped query; it reads only what the reader may see, so a
+    digest can never tell of a note they may not. Asked every few seconds by every open page,
+    so its SQL is compiled once per shape (`compiled`)."""
+    if not paragraph_ids:
+        return {}
+    signed_in = user.is_authenticated
+    ids = compiled.stand_ins(len(paragraph_ids))
+    reader = compiled.stand_in_reader() if signed_in else user
+    values = {
+        compiled.EDITION: getattr(edition, "pk", edition),
+        **dict(zip(ids, paragraph_ids, strict=True)),
+    }
+    if signed_in:
+        values[compiled.READER] = user.pk
+    rows = compiled.run(
+        ("paragraph_states", signed_in, len(ids)),
+        lambda: _states_query(reader, compiled.EDITION, ids),
+        values,
     )
     states = {}
     for row in rows:

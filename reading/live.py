@@ -31,6 +31,7 @@ CACHE_SECONDS = 10 * 60
 class LiveState:
     body: bytes
     etag: str  # strong, quoted
+    threads: dict[str, int]  # by paragraph public ID, those with a thread the reader sees
 
 
 def _digest(*parts) -> str:
@@ -44,7 +45,7 @@ def live_state(user, slug: str, *, public_id: str | None = None) -> LiveState | 
     if found is None:
         return None
     who = audience(user)
-    whole_key = "live:1:" + _digest(who, slug, found)
+    whole_key = "live:2:" + _digest(who, slug, found)
     state = cache.get(whole_key)
     if state is None:
         state = _render(user, slug, found, who)
@@ -68,4 +69,5 @@ def _render(user, slug: str, found: ParagraphVersions, who) -> LiveState:
             paragraphs[public_id] = {"threads": threads, "state": digest}
     document = {"edition": slug, "paragraphs": paragraphs, "poll": settings.LIVE_POLL_MS}
     body = json.dumps(document, separators=(",", ":")).encode()
-    return LiveState(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    return LiveState(body, etag, {pid: state["threads"] for pid, state in paragraphs.items()})

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.tokens import bearer_or_session
 from annotations import selectors, services
+from annotations.item_cache import paragraph_items
 from annotations.models import Group
 from annotations.reader_cache import per_reader
 from annotations.rendering import render_markdown
@@ -40,7 +41,7 @@ from annotations.tagging import tags_attach
 from config import ratelimit
 from config.json_input import JsonInputError, json_parse
 from edition.models import Edition, Paragraph
-from edition.selectors import edition_stamp, editions_stamp, stamp_text
+from edition.selectors import edition_stamp, editions_stamp, paragraph_stamp, stamp_text
 
 REQUEST_MAX_BYTES = 64 * 1024
 PAGE_MAX = 200
@@ -147,8 +148,11 @@ def _if_match(request, annotation) -> str | None:
 
 
 def _list_stamp(request: HttpRequest) -> str | None:
-    """What a list shows changes with its edition's annotations (or any edition's)."""
-    slug = request.GET.get("edition")
+    """What a list shows changes with its paragraph's annotations, or its edition's (or any
+    edition's)."""
+    slug, public_id = request.GET.get("edition"), request.GET.get("paragraph")
+    if slug and public_id:
+        return paragraph_stamp(slug, public_id)
     return stamp_text(edition_stamp(slug)) if slug else editions_stamp()
 
 
@@ -190,6 +194,15 @@ def _list(request) -> JsonResponse:
         edition = Edition.objects.filter(slug=params["edition"]).first()
         if edition is None:
             return error(404, "edition", f"no edition {params['edition']!r}")
+    base = _base_url(request)
+    paragraph = None
+    if edition is not None and params.get("paragraph"):
+        paragraph = edition.paragraphs.filter(public_id=params["paragraph"]).first()
+    if paragraph is not None and not (params.get("tag") or params.get("author") or scope):
+        total, items = paragraph_items(
+            request.user, paragraph.pk, offset=offset, limit=limit, base_url=base
+        )
+        return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
     annotations = selectors.annotation_list(
         request.user,
         edition=edition,
@@ -199,7 +212,6 @@ def _list(request) -> JsonResponse:
         scope=scope,
     )
     total = annotations.count()
-    base = _base_url(request)
     # An offset past the end asks the database nothing (a huge one would overflow its integer).
     page = (
         list(annotations.prefetch_related(None)[offset : offset + limit]) if offset < total else []

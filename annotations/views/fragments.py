@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from annotations import selectors
 from annotations.forms import ReadingFilterForm
 from annotations.reader_cache import per_reader
+from annotations.thread_cache import paragraph_threads_html
 from edition import selectors as edition_selectors
 
 
@@ -30,14 +31,18 @@ def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpRe
     """The threads the reader sees on one paragraph (`<li>` items in reading order), filtered
     as the page is (`?scope=&tag=&author=`). A fixed number of queries however many there are
     on the paragraph or in the edition. Kept per reader until a note on this paragraph changes
-    (its `annotations_version`): a note elsewhere leaves it kept."""
+    (its `annotations_version`): a note elsewhere leaves it kept. Unfiltered, each thread is
+    rendered once per state and shared by the readers who see it so (`thread_cache`)."""
     paragraph = edition_selectors.paragraph_by_ids(slug, public_id)
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")
     filters = ReadingFilterForm(request.GET).filters()
-    threads = selectors.annotations_by_paragraph(
-        request.user, paragraph.edition, paragraph=paragraph, **filters
-    ).get(paragraph.pk, [])
-    response = render(request, "includes/annotation_threads.html", {"threads": threads})
+    if any(filters.values()):
+        threads = selectors.annotations_by_paragraph(
+            request.user, paragraph.edition, paragraph=paragraph, **filters
+        ).get(paragraph.pk, [])
+        response = render(request, "includes/annotation_threads.html", {"threads": threads})
+    else:
+        response = HttpResponse(paragraph_threads_html(request, paragraph))
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -25,15 +25,24 @@ def reading_rows_key(turns, threads_query: str = "") -> str:
     for whom all of these agree share one rendering of the rows."""
     parts: list = [threads_query]
     for view in turns:
-        for paragraph in view.paragraphs:
-            heat = paragraph.heat
-            parts.append(
-                (
-                    paragraph.pk,
-                    paragraph.thread_count,
-                    paragraph.in_assignment,
-                    getattr(paragraph, "find_match", False),
-                    None if heat is None else (heat.level, heat.annotations, heat.students),
-                )
-            )
+        parts.extend(_row_parts(paragraph) for paragraph in view.paragraphs)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@register.simple_tag
+def reading_row_key(paragraph, threads_query: str = "") -> str:
+    """The same for one row: readers whose rows differ in one paragraph's count still share
+    the rendering of the others."""
+    parts = (threads_query, _row_parts(paragraph))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _row_parts(paragraph) -> tuple:
+    heat = paragraph.heat
+    return (
+        paragraph.pk,
+        paragraph.thread_count,
+        paragraph.in_assignment,
+        getattr(paragraph, "find_match", False),
+        None if heat is None else (heat.level, heat.annotations, heat.students),
+    )

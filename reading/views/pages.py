@@ -66,7 +66,7 @@ def _reader_stamp(request: HttpRequest, stamp: selectors.EditionStamp) -> str | 
     stamp covers."""
     if "assignment" in request.GET or "heatmap" in request.GET:
         return None
-    state = live_state(request.user, stamp.slug)
+    state = request.live_state = live_state(request.user, stamp.slug)
     return None if state is None else f"{selectors.text_version(stamp)}:{state.etag}"
 
 
@@ -78,7 +78,12 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
     edition, turns = text.edition, text.turns
     filter_form = ReadingFilterForm(request.GET)
     filters = filter_form.filters()
-    counts = thread_counts(request.user, edition, **filters)
+    live = getattr(request, "live_state", None) or live_state(request.user, stamp.slug)
+    if any(filters.values()):
+        counts = thread_counts(request.user, edition, **filters)
+    else:  # what the live channel counts, the same threads
+        by_id = live.threads
+        counts = {p.pk: by_id.get(p.public_id, 0) for view in turns for p in view.paragraphs}
     assignment = reading_assignment(request.user, edition, request.GET.get("assignment"))
     heat_courses = instructed_courses(request.user)
     heat_course = next((c for c in heat_courses if c.slug == request.GET.get("heatmap")), None)
@@ -98,9 +103,7 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
         "filters_active": any(filters.values()),
         "threads_query": urlencode({k: v for k, v in filters.items() if v}),
         "facets": reader_facets(request.user, stamp, edition, filters),
-        "annotator_config": annotator_config(
-            request, edition, assignment=assignment, live=live_state(request.user, stamp.slug)
-        ),
+        "annotator_config": annotator_config(request, edition, assignment=assignment, live=live),
         "reading_assignment": assignment,
         "heat_courses": heat_courses,
         "heat_course": heat_course,
