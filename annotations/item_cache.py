@@ -13,10 +13,8 @@ import hashlib
 
 from django.core.cache import cache
 
-from annotations.note_states import CREATED, PK, note_state, paragraph_note_states
-from annotations.selectors import annotations_visible_to
+from annotations.note_states import CREATED, PK, note_state, notes_for, paragraph_note_states
 from annotations.serializers import annotation_as_json
-from annotations.tagging import tags_attach
 
 ITEM_CACHE_SECONDS = 24 * 60 * 60
 
@@ -26,34 +24,24 @@ def _key(state: tuple, base_url: str) -> str:
 
 
 def paragraph_items(
-    user, paragraph_id: int, *, offset: int, limit: int, base_url: str
-) -> tuple[int, list[dict]]:
+    user, paragraph, *, offset: int, limit: int, base_url: str
+) -> tuple[int, list[dict]] | None:
     """(How many notes the reader sees on the paragraph, the JSON of those from `offset`, at
-    most `limit`), in the order of creation."""
-    states = sorted(paragraph_note_states(user, paragraph_id), key=lambda s: (s[CREATED], s[PK]))
+    most `limit`), in the order of creation; None when a note changed between the two queries
+    (the caller then lists through `selectors.annotation_list`, unshared)."""
+    states = sorted(paragraph_note_states(user, paragraph.pk), key=lambda s: (s[CREATED], s[PK]))
     page = states[offset : offset + limit]
     keys = {state[PK]: _key(state, base_url) for state in page}
-    kept = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in kept]
-    made = {}
+    items = cache.get_many(list(keys.values()))
+    missing = [state for state in page if keys[state[PK]] not in items]
     if missing:
-        notes = list(
-            annotations_visible_to(user, paragraphs=[paragraph_id])
-            .prefetch_related(None)
-            .filter(pk__in=missing)
-        )
-        tags_attach(notes)
-        expected = {state[PK]: state for state in page}
+        notes = {note.pk: note for note in notes_for(missing, paragraph)}
         fresh = {}
-        for note in notes:
-            made[note.pk] = annotation_as_json(note, user=user, base_url=base_url)
-            if note_state(note, user) == expected[note.pk]:
-                fresh[keys[note.pk]] = made[note.pk]
+        for state in missing:
+            note = notes.get(state[PK])
+            if note is None or note_state(note, user) != state:
+                return None
+            fresh[keys[state[PK]]] = annotation_as_json(note, user=user, base_url=base_url)
         cache.set_many(fresh, ITEM_CACHE_SECONDS)
-    items = []
-    for state in page:
-        key = keys[state[PK]]
-        item = kept[key] if key in kept else made.get(state[PK])
-        if item is not None:  # (gone between the two queries: left out, as it is now)
-            items.append(item)
-    return len(states), items
+        items.update(fresh)
+    return len(states), [items[keys[state[PK]]] for state in page]

@@ -15,7 +15,10 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
 from annotations import compiled
+from annotations.anchoring import anchor_annotation
+from annotations.models import Annotation
 from annotations.selectors import annotations_visible_to
+from annotations.tagging import tags_attach
 
 # The query's columns, named as `values()` names them, in the order of a state.
 COLUMNS = (
@@ -33,7 +36,7 @@ COLUMNS = (
     "hidden_from_viewer",
     "has_live_replies",
 )
-PK, ROOT, CREATED = 0, 1, 2
+PK, ROOT, CREATED, MODIFIED, PLACEHOLDER, KEEPS_PLACEHOLDER = 0, 1, 2, 3, 11, 12
 
 
 def _query(user, paragraph_id: int) -> QuerySet:
@@ -107,3 +110,38 @@ def note_state(note, user) -> tuple:
         note.has_live_replies,
     )
     return _state(values, user.pk)
+
+
+def notes_for(states: list[tuple], paragraph) -> list[Annotation]:
+    """The notes of these states, by creation, with their tags and what the states' query
+    computed for the reader (`hidden_from_viewer`, `has_live_replies`): fetched by key, since
+    that query decided what the reader sees; on `paragraph` of its edition."""
+    by_pk = {state[PK]: state for state in states}
+    notes = list(
+        Annotation.objects.filter(pk__in=by_pk)
+        .select_related("author__profile", "parent", "group")
+        .order_by("created", "id")
+    )
+    for note in notes:
+        state = by_pk[note.pk]
+        note.hidden_from_viewer = state[PLACEHOLDER]
+        note.has_live_replies = state[KEEPS_PLACEHOLDER]
+        note.edition = paragraph.edition
+        if note.paragraph_id == paragraph.pk:
+            note.paragraph = paragraph
+    tags_attach(notes)
+    return notes
+
+
+def threads_for(states: list[tuple], paragraph) -> list[Annotation]:
+    """The threads of these states prepared as `selectors.annotations_by_paragraph` prepares
+    them: each first note with its `thread_replies` in order and its `anchor`."""
+    notes = notes_for(states, paragraph)
+    threads = {note.pk: note for note in notes if note.root_id is None}
+    for thread in threads.values():
+        thread.thread_replies = []
+        thread.anchor = anchor_annotation(thread, paragraph.text)
+    for note in notes:
+        if note.root_id in threads:
+            threads[note.root_id].thread_replies.append(note)
+    return list(threads.values())

@@ -203,7 +203,6 @@ def annotations_by_paragraph(
     tag: str | None = None,
     author: str | None = None,
     scope: str | None = None,
-    roots: list[int] | None = None,
 ) -> dict[int, list[Annotation]]:
     """Threads of an edition (or of one `paragraph` of it) for reading, grouped by paragraph pk
     in reading order.
@@ -214,10 +213,11 @@ def annotations_by_paragraph(
     """
     on = None if paragraph is None else [paragraph.pk]
     visible = annotations_visible_to(user, paragraphs=on).prefetch_related(None)
-    chosen = _threads(
-        user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope, visible=visible
+    threads = list(
+        _threads(
+            user, edition, paragraph=paragraph, tag=tag, author=author, scope=scope, visible=visible
+        )
     )
-    threads = list(chosen if roots is None else chosen.filter(pk__in=roots))
     by_pk = {thread.pk: thread for thread in threads}
     grouped: dict[int, list[Annotation]] = {}
     for thread in threads:
@@ -401,7 +401,7 @@ def annotations_restorable_by(user) -> QuerySet[Annotation]:
 # Up to this many paragraphs, their notes are found from the paragraphs; beyond, from all
 # that the reader may see (`annotations_visible_to`): the paragraphs' indexes would read most
 # of the edition by then.
-FEW_PARAGRAPHS = 4
+FEW_PARAGRAPHS = 12
 
 
 def _few(paragraph_ids: list[int]) -> list[int] | None:

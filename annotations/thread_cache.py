@@ -5,14 +5,16 @@ In a seminar a note on a paragraph changes one thread, and every classmate who s
 whose page the live channel tells asks for the paragraph's threads again. Rendering sixty
 threads for each of them was most of the server's time. Here a request asks the database only
 which notes the reader sees on the paragraph and in which state (`note_states`), makes each
-thread's key from exactly that, the paragraph's text (which places the passages), whether the
+thread's key from exactly that (whether the reader wrote a note only where it shows: an edited
+note's history link), the paragraph's text (which places the passages), whether the
 reader is staff (history links) and the language, and renders only the threads whose key the
 cache does not hold.
 
 A kept thread never shows a reader what they may not see: its key is made of the reader's own
-visible notes, and a thread is kept only when the notes it was rendered from are exactly those
-(a note written between the two queries makes it rendered for this reader and not kept). Two
-readers with one key see the same notes of that thread in the same states.
+visible notes, and the notes are fetched by key and rendered only when each is still in exactly
+the state the reader's visibility query found (a note changed or gone between the two queries
+makes this request answer through the reader's own query, unshared). Two readers with one key
+see the same notes of that thread in the same states.
 """
 
 import hashlib
@@ -21,10 +23,24 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from annotations.note_states import PK, ROOT, note_state, paragraph_note_states
-from annotations.selectors import annotations_by_paragraph
+from annotations.note_states import (
+    CREATED,
+    MODIFIED,
+    PK,
+    ROOT,
+    note_state,
+    paragraph_note_states,
+    threads_for,
+)
 
 THREAD_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _shown(state: tuple) -> tuple:
+    """A note's state as its rendering in a thread depends on it: whether the reader wrote it
+    matters only for a note that was edited (its history link is for its author)."""
+    *rest, by_reader = state
+    return (*rest, by_reader and state[MODIFIED] != state[CREATED])
 
 
 def _key(paragraph, user, root_pk: int, states: list[tuple]) -> str:
@@ -34,7 +50,7 @@ def _key(paragraph, user, root_pk: int, states: list[tuple]) -> str:
         bool(user.is_authenticated and user.is_staff),
         get_language(),
         root_pk,
-        states,
+        [_shown(state) for state in states],
     )
     return "thread-html:1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -46,8 +62,10 @@ def _by_thread(states: list[tuple]) -> dict[int, list[tuple]]:
     return {root: sorted(notes) for root, notes in threads.items()}
 
 
-def paragraph_threads_html(request, paragraph) -> str:
-    """The `<li>` of every thread the reader sees on `paragraph`, in reading order."""
+def paragraph_threads_html(request, paragraph) -> str | None:
+    """The `<li>` of every thread the reader sees on `paragraph`, in reading order; None when a
+    thread changed between the two queries (the caller then renders them all for this reader
+    through `selectors.annotations_by_paragraph`, as it would unshared)."""
     user = request.user
     visible = _by_thread(paragraph_note_states(user, paragraph.pk))
     keys = {root: _key(paragraph, user, root, states) for root, states in visible.items()}
@@ -55,18 +73,17 @@ def paragraph_threads_html(request, paragraph) -> str:
     entries = [kept[key] for key in keys.values() if key in kept]
     missing = [root for root, key in keys.items() if key not in kept]
     if missing:
-        threads = annotations_by_paragraph(
-            user, paragraph.edition, paragraph=paragraph, roots=missing
-        ).get(paragraph.pk, [])
+        threads = threads_for([state for root in missing for state in visible[root]], paragraph)
         fresh = {}
         for thread in threads:
-            html = render_to_string("includes/annotation_thread.html", {"a": thread}, request)
-            entry = (_reading_order(thread), html)
-            entries.append(entry)
             states = sorted(note_state(note, user) for note in [thread, *thread.thread_replies])
-            if states == visible.get(thread.pk):
-                fresh[keys[thread.pk]] = entry
+            if states != visible[thread.pk]:
+                return None
+            html = render_to_string("includes/annotation_thread.html", {"a": thread}, request)
+            fresh[keys[thread.pk]] = (_reading_order(thread), html)
+        # (a missing root that is not a thread now is a reply left alone by a narrowed thread)
         cache.set_many(fresh, THREAD_CACHE_SECONDS)
+        entries += fresh.values()
     return "".join(html for _order, html in sorted(entries, key=lambda entry: entry[0]))
 
 

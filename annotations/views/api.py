@@ -198,11 +198,13 @@ def _list(request) -> JsonResponse:
     paragraph = None
     if edition is not None and params.get("paragraph"):
         paragraph = edition.paragraphs.filter(public_id=params["paragraph"]).first()
+        if paragraph is not None:
+            paragraph.edition = edition
     if paragraph is not None and not (params.get("tag") or params.get("author") or scope):
-        total, items = paragraph_items(
-            request.user, paragraph.pk, offset=offset, limit=limit, base_url=base
-        )
-        return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
+        listed = paragraph_items(request.user, paragraph, offset=offset, limit=limit, base_url=base)
+        if listed is not None:
+            total, items = listed
+            return JsonResponse({"total": total, "offset": offset, "limit": limit, "items": items})
     annotations = selectors.annotation_list(
         request.user,
         edition=edition,

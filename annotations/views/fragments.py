@@ -37,12 +37,13 @@ def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpRe
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")
     filters = ReadingFilterForm(request.GET).filters()
-    if any(filters.values()):
+    html = None if any(filters.values()) else paragraph_threads_html(request, paragraph)
+    if html is not None:
+        response = HttpResponse(html)
+    else:
         threads = selectors.annotations_by_paragraph(
             request.user, paragraph.edition, paragraph=paragraph, **filters
         ).get(paragraph.pk, [])
         response = render(request, "includes/annotation_threads.html", {"threads": threads})
-    else:
-        response = HttpResponse(paragraph_threads_html(request, paragraph))
     response["Cache-Control"] = "private, no-cache"
     return response

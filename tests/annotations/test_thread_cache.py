@@ -121,20 +121,25 @@ def test_a_renamed_author_is_shown_with_the_new_name(seminar):
     assert "Ann Neuname" in html and rendered == 3
 
 
-def test_a_note_written_between_the_two_queries_is_not_kept(seminar, monkeypatch):
-    real = thread_cache.annotations_by_paragraph
+def test_a_note_changed_between_the_two_queries_is_answered_unshared(seminar, monkeypatch):
+    from annotations.services import annotation_update
 
-    def write_first(*args, **kwargs):
-        annotation_create(
-            user=seminar["dan"], parent=seminar["notes"][0], motivation="replying", body="Dazu."
-        )
-        monkeypatch.setattr(thread_cache, "annotations_by_paragraph", real)
+    real = thread_cache.threads_for
+
+    def edit_first(*args, **kwargs):
+        monkeypatch.setattr(thread_cache, "threads_for", real)
+        annotation_update(user=seminar["ann"], annotation=seminar["notes"][0], body="Dazwischen.")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(thread_cache, "annotations_by_paragraph", write_first)
-    html, rendered = _threads(seminar["ben"])
-    assert rendered == 3 and "Dazu." in html  # the reader sees what was fetched for them
-    kept = [key for key in cache._cache if "thread-html" in key]  # locmem in tests
-    assert len(kept) == 2  # the thread that changed in between was not kept
+    monkeypatch.setattr(thread_cache, "threads_for", edit_first)
+    html, _rendered = _threads(seminar["ben"])
+    assert "Dazwischen." in html  # through ben's own visibility query, as it is now
+    assert not [key for key in cache._cache if "thread-html" in key]  # locmem in tests
     _again, rendered_again = _threads(seminar["cleo"])
-    assert rendered_again == 1
+    assert rendered_again == 3
+
+
+def test_an_unedited_note_looks_the_same_to_its_author(seminar):
+    _threads(seminar["ben"])
+    _html, rendered = _threads(seminar["ann"])
+    assert rendered == 0
