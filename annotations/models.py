@@ -214,3 +214,28 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.annotation_id}"
+
+
+class AudienceVersion(models.Model):
+    """How often what one audience sees on a paragraph changed: `public`, `group:<pk>` (a group's
+    members, its course's instructors among them) or `user:<pk>` (what only that user sees:
+    their own notes, of any audience). A change to a note counts for the audiences it had and
+    has and for its author (`changes.py`), so a reader's kept live state and pieces are keyed
+    on the versions of their own audiences only: a note of another course, or someone's private
+    one, leaves them kept."""
+
+    paragraph = models.ForeignKey(
+        "edition.Paragraph", on_delete=models.CASCADE, related_name="audience_versions"
+    )
+    audience = models.CharField(max_length=40)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "paragraph"], name="unique_audience_version_per_paragraph"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audience} on {self.paragraph_id}: {self.version}"

@@ -28,7 +28,8 @@ from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from annotations.models import Group
+from annotations.models import AudienceVersion, Group
+from edition.selectors import paragraph_versions
 
 KEPT_HEADERS = ("Content-Type", "Link", "Content-Language", "Cache-Control")
 
@@ -54,6 +55,39 @@ def audience(user) -> tuple:
     rows = member_of.order_by().union(roles.order_by(), all=True)
     user._reading_audience = (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
     return user._reading_audience
+
+
+def audience_names(user) -> list[str]:
+    """The reader's audiences as `AudienceVersion` names them: the public, each of their groups
+    (as member or instructor), and themselves (their own notes)."""
+    who = audience(user)
+    if not who:
+        return ["public"]
+    pk, _staff, rows = who
+    return ["public", *sorted({f"group:{group}" for group, _role in rows}), f"user:{pk}"]
+
+
+def audience_versions(user, paragraph_ids: list[int]) -> dict[int, tuple]:
+    """For each paragraph, the versions of the reader's audiences on it (`AudienceVersion`):
+    they change when a note the reader saw or sees there changes, and only then (a
+    paragraph without any is left out). One indexed query."""
+    rows = AudienceVersion.objects.filter(
+        audience__in=audience_names(user), paragraph_id__in=paragraph_ids
+    ).values_list("paragraph_id", "audience", "version")
+    versions: dict[int, list] = {}
+    for paragraph_id, name, version in rows:
+        versions.setdefault(paragraph_id, []).append((name, version))
+    return {paragraph_id: tuple(sorted(pairs)) for paragraph_id, pairs in versions.items()}
+
+
+def reader_paragraph_stamp(user, slug: str, public_id: str) -> str | None:
+    """A paragraph's import with the versions of the reader's audiences on it: what a reader's
+    kept piece of the paragraph depends on (a note of another course leaves it kept)."""
+    found = paragraph_versions(slug, public_id)
+    if found is None:
+        return None
+    ((pk, _public_id, _version),) = found.versions
+    return f"{found.edition_pk}:{found.imported_at}:{pk}:{audience_versions(user, [pk]).get(pk)}"
 
 
 def _key(request: HttpRequest, stamp: str, *, with_csrf: bool) -> str:

@@ -7,10 +7,11 @@ a note they see, the number of its threads and a digest of its visible notes
 the answer, nor its ETag, nor a 304 can tell that such a note exists or changed. The page
 compares the digests with the last ones and fetches the threads of the paragraphs that differ.
 
-Cheap enough to ask every two seconds: the paragraphs' versions are read fresh (one query, so a
-change made through any server shows at once) and each paragraph's state is kept per reader's
-audience and paragraph version; a note on one paragraph costs every reader one small grouped
-query for that paragraph, and nothing for the others.
+Cheap enough to ask every two seconds: the versions of the reader's audiences on each paragraph
+are read fresh (`AudienceVersion`, one query, so a change made through any server shows at
+once) and each paragraph's state is kept per reader's audience and those versions; a note on one
+paragraph costs the readers who see it one small query for that paragraph (compiled,
+`annotations.compiled`), and nothing for the others, nor for readers of other courses.
 """
 
 import hashlib
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from annotations.reader_cache import audience
+from annotations.reader_cache import audience, audience_versions
 from annotations.selectors import paragraph_states
 from edition.selectors import ParagraphVersions, paragraph_versions
 
@@ -45,16 +46,18 @@ def live_state(user, slug: str, *, public_id: str | None = None) -> LiveState | 
     if found is None:
         return None
     who = audience(user)
-    whole_key = "live:2:" + _digest(who, slug, found)
+    versions = audience_versions(user, [pk for pk, _pid, _version in found.versions])
+    paragraphs = [(pk, pid, versions.get(pk, ())) for pk, pid, _version in found.versions]
+    whole_key = "live:3:" + _digest(who, slug, found.edition_pk, paragraphs)
     state = cache.get(whole_key)
     if state is None:
-        state = _render(user, slug, found, who)
+        state = _render(user, found, slug, who, paragraphs)
         cache.set(whole_key, state, CACHE_SECONDS)
     return state
 
 
-def _render(user, slug: str, found: ParagraphVersions, who) -> LiveState:
-    keys = {pk: "live-p:1:" + _digest(who, pk, version) for pk, _pid, version in found.versions}
+def _render(user, found: ParagraphVersions, slug: str, who, paragraphs: list) -> LiveState:
+    keys = {pk: "live-p:2:" + _digest(who, pk, seen) for pk, _pid, seen in paragraphs}
     kept = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in kept]
     if missing:
@@ -62,12 +65,12 @@ def _render(user, slug: str, found: ParagraphVersions, who) -> LiveState:
         fresh = {keys[pk]: computed.get(pk, (0, "")) for pk in missing}
         cache.set_many(fresh, CACHE_SECONDS)
         kept.update(fresh)
-    paragraphs = {}
-    for pk, public_id, _version in found.versions:
+    shown = {}
+    for pk, public_id, _seen in paragraphs:
         threads, digest = kept[keys[pk]]
         if digest:
-            paragraphs[public_id] = {"threads": threads, "state": digest}
-    document = {"edition": slug, "paragraphs": paragraphs, "poll": settings.LIVE_POLL_MS}
+            shown[public_id] = {"threads": threads, "state": digest}
+    document = {"edition": slug, "paragraphs": shown, "poll": settings.LIVE_POLL_MS}
     body = json.dumps(document, separators=(",", ":")).encode()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    return LiveState(body, etag, {pid: state["threads"] for pid, state in paragraphs.items()})
+    return LiveState(body, etag, {pid: state["threads"] for pid, state in shown.items()})

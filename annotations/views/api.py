@@ -27,7 +27,7 @@ from accounts.tokens import bearer_or_session
 from annotations import selectors, services
 from annotations.item_cache import paragraph_items
 from annotations.models import Group
-from annotations.reader_cache import per_reader
+from annotations.reader_cache import per_reader, reader_paragraph_stamp
 from annotations.rendering import render_markdown
 from annotations.serializers import annotation_as_json
 from annotations.services import (
@@ -41,7 +41,7 @@ from annotations.tagging import tags_attach
 from config import ratelimit
 from config.json_input import JsonInputError, json_parse
 from edition.models import Edition, Paragraph
-from edition.selectors import edition_stamp, editions_stamp, paragraph_stamp, stamp_text
+from edition.selectors import edition_stamp, editions_stamp, stamp_text
 
 REQUEST_MAX_BYTES = 64 * 1024
 PAGE_MAX = 200
@@ -152,7 +152,7 @@ def _list_stamp(request: HttpRequest) -> str | None:
     edition's)."""
     slug, public_id = request.GET.get("edition"), request.GET.get("paragraph")
     if slug and public_id:
-        return paragraph_stamp(slug, public_id)
+        return reader_paragraph_stamp(request.user, slug, public_id)
     return stamp_text(edition_stamp(slug)) if slug else editions_stamp()
 
 

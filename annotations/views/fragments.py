@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from annotations import selectors
 from annotations.forms import ReadingFilterForm
-from annotations.reader_cache import per_reader
+from annotations.reader_cache import per_reader, reader_paragraph_stamp
 from annotations.thread_cache import paragraph_threads_html
 from edition import selectors as edition_selectors
 
@@ -26,13 +26,14 @@ def thread_fragment(request: HttpRequest, uuid) -> HttpResponse:
 
 
 @require_safe
-@per_reader(lambda request, slug, public_id: edition_selectors.paragraph_stamp(slug, public_id))
+@per_reader(lambda request, slug, public_id: reader_paragraph_stamp(request.user, slug, public_id))
 def paragraph_threads(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     """The threads the reader sees on one paragraph (`<li>` items in reading order), filtered
     as the page is (`?scope=&tag=&author=`). A fixed number of queries however many there are
-    on the paragraph or in the edition. Kept per reader until a note on this paragraph changes
-    (its `annotations_version`): a note elsewhere leaves it kept. Unfiltered, each thread is
-    rendered once per state and shared by the readers who see it so (`thread_cache`)."""
+    on the paragraph or in the edition. Kept per reader until a note they saw or see on this
+    paragraph changes (`reader_paragraph_stamp`): a note elsewhere, or of another course, leaves
+    it kept. Unfiltered, each thread is rendered once per state and shared by the readers who see
+    it so (`thread_cache`)."""
     paragraph = edition_selectors.paragraph_by_ids(slug, public_id)
     if paragraph is None:
         raise Http404(f"No paragraph {public_id!r} in {slug!r}")

@@ -4,8 +4,9 @@ empty database and with 300 annotations, the same for one tag and for three.
 The counts, in a test (where a transaction is a SAVEPOINT and its RELEASE, BEGIN and COMMIT in
 production), for a create: the session, the user (with the profile, for the search entry and the
 answer: `accounts.backends`), the paragraph, the transaction (2), the annotation, the edition's
-"annotations changed" stamp and the paragraph's version, the search entry and its text (SQLite's FTS row or PostgreSQL's
-vector).
+"annotations changed" stamp and the paragraph's version, its audiences' versions (made if new,
+counted up), the search entry and its text (SQLite's FTS row or PostgreSQL's vector). A change
+to a note reads the audience it had first.
 Tags add two (look them up, link them), two more when some are new (make them, read them back);
 an idempotency key adds two (look it up, record it).
 """
@@ -20,7 +21,9 @@ from taggit.models import Tag
 from annotations.models import Annotation, TaggedAnnotation
 from tests.annotations.test_api import new_note, post
 
-CREATE = 10
+CREATE = 12
+AUDIENCES = 2  # the audiences' versions on the paragraph: made if new, counted up
+AUDIENCE_BEFORE = 1  # a change reads the audience the note had
 TAGS = 2
 NEW_TAGS = 2
 IDEMPOTENCY_KEY = 2
@@ -97,9 +100,10 @@ def test_an_idempotency_key_costs_two(ann, existing, django_assert_num_queries):
 
 
 def test_reply(ann, existing, django_assert_num_queries):
-    """The annotation answered (and its prefetched tags) instead of the paragraph."""
+    """The annotation answered (and its prefetched tags) instead of the paragraph; its thread's
+    paragraph, for the audiences' versions."""
     note = create(ann)
-    with django_assert_num_queries(CREATE + 1):
+    with django_assert_num_queries(CREATE + 2):
         response = post(ann, {"reply_to": note["id"], "body": "Antwort."})
     assert response.status_code == 201
     assert response.json()["reply_to"] == note["id"]
@@ -108,9 +112,9 @@ def test_reply(ann, existing, django_assert_num_queries):
 def test_edit(ann, existing, django_assert_num_queries):
     """Read for the request (2) and again, locked, with its tags (2); the transaction (2); the
     revision, the update, the stamp and the paragraph's version; the search entry read and
-    written, and its text."""
+    written, and its text; the audience before and the audiences' versions."""
     note = create(ann, tags=["These", "Bild"])
-    edit = 2 + 2 + 2 + 2 + 4 + 2 + SEARCH_TEXT
+    edit = 2 + 2 + 2 + 2 + 4 + 2 + SEARCH_TEXT + AUDIENCE_BEFORE + AUDIENCES
     with django_assert_num_queries(edit):
         response = patch(ann, note, {"body": "Neu."})
     assert response.json()["body"] == "Neu."
@@ -122,6 +126,6 @@ def test_edit(ann, existing, django_assert_num_queries):
 def test_delete(ann, existing, django_assert_num_queries):
     note = create(ann, tags=["These"])
     # request, read, transaction, update, stamp and version, the search entry (and its FTS row)
-    with django_assert_num_queries(2 + 2 + 2 + 3 + SEARCH_TEXT):
+    with django_assert_num_queries(2 + 2 + 2 + 3 + SEARCH_TEXT + AUDIENCE_BEFORE + AUDIENCES):
         response = ann.delete(f"/api/annotations/{note['id']}/")
     assert response.status_code == 204
