@@ -90,6 +90,15 @@ def annotation_touch(annotation: Annotation) -> None:
     on_commit(touch)
 
 
+def repliers_touch(root: Annotation, author_ids) -> None:
+    """A thread narrowed with its replies (one UPDATE, which sends no signals): the replies'
+    authors see their own replies change audience, after the current transaction commits."""
+    paragraph_id = root.paragraph_id
+    names = {f"user:{pk}" for pk in author_ids if pk is not None}
+    if paragraph_id is not None and names:
+        on_commit(lambda: audiences_touch(paragraph_id, names))
+
+
 @receiver(pre_save, sender=Annotation, dispatch_uid="annotation-saving-remembers-audience")
 def _annotation_saving(sender, instance: Annotation, **kwargs) -> None:
     """The audience a changed note had, which must learn that it changed too (a note made

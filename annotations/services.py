@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
+from annotations.changes import repliers_touch
 from annotations.models import (
     BODY_MAX_LENGTH,
     IDEMPOTENCY_KEY_MAX_LENGTH,
@@ -430,7 +431,9 @@ def annotation_update(
             # Narrowing takes the whole thread along; widening only the author's own replies
             # (anyone else's left, deleted ones that could be restored, keep their audience).
             thread = locked.thread.all() if not widens else locked.thread.filter(author=user)
+            repliers = set(thread.values_list("author_id", flat=True))
             thread.update(visibility=new_visibility, group=new_group)
+            repliers_touch(locked, repliers)
         search_index_update(locked)
     return locked
 

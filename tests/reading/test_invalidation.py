@@ -94,3 +94,23 @@ def test_a_private_note_leaves_every_other_readers_kept_page(seminar, p2):
     note(seminar["ann"], p2, "Privat", visibility="private")
     after, again = cost(ben, PAGE)
     assert again == page and after == kept  # only ann's own audience moved
+
+
+def test_narrowing_a_thread_counts_for_its_repliers_too(seminar, p2):
+    """The replies go along in one UPDATE, which sends no signals: their authors' own
+    audience on the paragraph moves as well, so what is kept for them shows the change."""
+    from annotations.models import AudienceVersion
+    from annotations.services import annotation_update
+
+    root = note(seminar["ann"], p2, "Für A", visibility="group", group=seminar["a"].group)
+    annotation_create(user=seminar["ben"], parent=root, motivation="replying", body="Antwort")
+
+    def bens() -> int:
+        row = AudienceVersion.objects.filter(paragraph=p2, audience=f"user:{seminar['ben'].pk}")
+        return row.values_list("version", flat=True).first() or 0
+
+    before = bens()
+    annotation_update(user=seminar["ann"], annotation=root, visibility="private")
+    assert bens() == before + 1
+    reply = root.thread.get(author=seminar["ben"])
+    assert reply.visibility == "private"
