@@ -80,6 +80,28 @@ def audience_versions(user, paragraph_ids: list[int]) -> dict[int, tuple]:
     return {paragraph_id: tuple(sorted(pairs)) for paragraph_id, pairs in versions.items()}
 
 
+def member_groups(user) -> set[int]:
+    """The groups the reader belongs to (`user.annotation_groups`), from `audience`."""
+    who = audience(user)
+    return {group for group, role in who[2] if role == ""} if who else set()
+
+
+def audience_versions_on_edition(user, edition_pk: int) -> dict[str, tuple]:
+    """For each of the reader's audiences, its versions on the edition's paragraphs
+    (`AudienceVersion`), in one query: they change when a note of that audience changes."""
+    rows = (
+        AudienceVersion.objects.filter(
+            audience__in=audience_names(user), paragraph__edition_id=edition_pk
+        )
+        .values_list("audience", "paragraph_id", "version")
+        .order_by("audience", "paragraph_id")
+    )
+    versions: dict[str, list] = {}
+    for name, paragraph_id, version in rows:
+        versions.setdefault(name, []).append((paragraph_id, version))
+    return {name: tuple(pairs) for name, pairs in versions.items()}
+
+
 def reader_paragraph_stamp(user, slug: str, public_id: str) -> str | None:
     """A paragraph's import with the versions of the reader's audiences on it: what a reader's
     kept piece of the paragraph depends on (a note of another course leaves it kept)."""

@@ -251,7 +251,10 @@ def annotation_facets(
     """The tags and authors a reader can filter the edition's threads by (visible ones only):
     the `FACET_LIMIT` most used of each, in alphabetical order, and the chosen `tag` and
     `author` even when they are rarer. A list of a thousand names helps nobody; any tag or
-    author can still be asked for in the URL, and search finds every one."""
+    author can still be asked for in the URL, and search finds every one.
+
+    In one query, the reference: the reading page counts the same in parts its readers share
+    (`annotations.facet_parts`, compared with this in its tests)."""
     visible = annotations_visible_to(user).filter(
         edition=edition, root__isnull=True, deleted_at__isnull=True, hidden_from_viewer=False
     )

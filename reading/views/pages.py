@@ -102,7 +102,7 @@ def _edition_page(request: HttpRequest, stamp: selectors.EditionStamp) -> HttpRe
         "filter_form": filter_form,
         "filters_active": any(filters.values()),
         "threads_query": urlencode({k: v for k, v in filters.items() if v}),
-        "facets": reader_facets(request.user, stamp, edition, filters),
+        "facets": reader_facets(request.user, edition, filters),
         "annotator_config": annotator_config(request, edition, assignment=assignment, live=live),
         "reading_assignment": assignment,
         "heat_courses": heat_courses,
