@@ -28,6 +28,7 @@ from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from annotations.compiled import READER, run, stand_in_reader
 from annotations.models import AudienceVersion, Group
 from edition.selectors import paragraph_versions
 
@@ -40,19 +41,29 @@ class KeptResponse:
     headers: tuple[tuple[str, str], ...]
 
 
+AUDIENCE_SHAPE = ("reading-audience",)
+
+
+def audience_query(reader):
+    """The reader's groups as member (role "") and as course members (their role): two index
+    lookups in one query (an OR of the two joins read every group's members)."""
+    member_of = reader.annotation_groups.annotate(role=Value("")).values_list("pk", "role")
+    roles = Group.objects.filter(course__memberships__user_id=reader.pk).values_list(
+        "pk", "course__memberships__role"
+    )
+    return member_of.order_by().union(roles.order_by(), all=True)
+
+
 def audience(user) -> tuple:
-    """Who the reader is for visibility: one query for their groups and course roles."""
+    """Who the reader is for visibility: one query for their groups and course roles, its SQL
+    built once (`annotations.compiled`)."""
     if not user.is_authenticated:
         return ()
     kept = getattr(user, "_reading_audience", None)  # asked by several pieces of one request
     if kept is not None:
         return kept
-    # Two index lookups in one query (an OR of the two joins read every group's members).
-    member_of = user.annotation_groups.annotate(role=Value("")).values_list("pk", "role")
-    roles = Group.objects.filter(course__memberships__user_id=user.pk).values_list(
-        "pk", "course__memberships__role"
-    )
-    rows = member_of.order_by().union(roles.order_by(), all=True)
+    rows = run(AUDIENCE_SHAPE, lambda: audience_query(stand_in_reader()), {READER: user.pk})
+    rows = [(row["pk"], row["role"]) for row in rows]
     user._reading_audience = (user.pk, user.is_staff, tuple(sorted(rows, key=repr)))
     return user._reading_audience
 

@@ -51,3 +51,17 @@ def test_the_digest_follows_what_the_reader_sees(edition):
     assert {pk: s for pk, s in after.items() if pk != note.paragraph_id} == {
         pk: s for pk, s in before.items() if pk != note.paragraph_id
     }
+
+
+def test_the_compiled_audience_is_the_orms(edition):
+    from annotations.reader_cache import audience, audience_query
+
+    readers, _paragraphs = make_world(edition, 3)
+    for reader in readers:
+        reader.__dict__.pop("_reading_audience", None)
+        if not reader.is_authenticated:
+            assert audience(reader) == ()
+            continue
+        expected = tuple(sorted(audience_query(reader), key=repr))
+        assert audience(reader) == (reader.pk, reader.is_staff, expected)
+    assert any(rows for _pk, _staff, rows in (audience(r) for r in readers[1:]))
