@@ -110,7 +110,12 @@ def reading_ready(page, uuid=None):
     at = page.evaluate("() => window.scrollY")
     page.evaluate(
         """async () => {
-          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          // A frame, or 200 ms where the browser renders none (a page it thinks hidden, with
+          // other contexts open, may never run an animation frame: the test waited forever).
+          const frame = () => new Promise((resolve) => {
+            requestAnimationFrame(resolve);
+            setTimeout(resolve, 200);
+          });
           for (let y = 0; y < document.documentElement.scrollHeight; y += 600) {
             window.scrollTo({ top: y, behavior: "instant" });
             await frame();
