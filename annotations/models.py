@@ -113,6 +113,9 @@ class Annotation(models.Model):
     )
     created = models.DateTimeField()
     modified = models.DateTimeField()
+    # What another tool sent that this edition keeps as it came and sends back (`w3c`):
+    # `canonical`, `via` and the client's own selectors.
+    kept_from_client = models.JSONField(default=dict, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Moderation: an instructor of the course the annotation is shared with hid it, saying why.
     hidden_at = models.DateTimeField(null=True, blank=True)

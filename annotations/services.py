@@ -36,6 +36,8 @@ from edition.models import Paragraph
 from search.services import search_index_update
 
 QUOTE_CONTEXT = 32
+# What a W3C client sent that is kept as it came (selectors, via, canonical), as JSON.
+KEPT_MAX_CHARS = 20_000
 
 
 class AnnotationError(Exception):
@@ -213,8 +215,11 @@ def annotation_create(
     colour: str = Annotation.Colour.YELLOW,
     uuid: uuid_module.UUID | None = None,
     idempotency_key: str | None = None,
+    kept_from_client: dict | None = None,
 ) -> Annotation:
-    """`uuid` lets a client choose the new annotation's ID (the W3C protocol's Slug); an ID
+    """`kept_from_client` is what a W3C client sent that is kept as it came (`w3c.kept_of`).
+
+    `uuid` lets a client choose the new annotation's ID (the W3C protocol's Slug); an ID
     that was ever used, even by a deleted annotation, is refused.
 
     With an `idempotency_key`, asking again with the same key and the same input within
@@ -241,6 +246,7 @@ def annotation_create(
             group=group.pk if group is not None else None,
             colour=colour,
             uuid=str(uuid) if uuid is not None else None,
+            kept_from_client=kept_from_client or {},
         )
         previous = _idempotent_replay(user, idempotency_key, fingerprint)
         if previous is not None:
@@ -269,6 +275,7 @@ def annotation_create(
         if selector is not None:
             selector = selector_validate(paragraph, selector)
     body = _check_body(motivation, body)
+    _check_kept(kept_from_client or {})
     tags = tags_normalise(tags or [])
     vocabulary = _binding_vocabulary(visibility, group)
     if vocabulary is not None:
@@ -288,6 +295,7 @@ def annotation_create(
         group=group,
         created=now,
         modified=now,
+        kept_from_client=kept_from_client or {},
     )
     if uuid is not None:
         annotation.uuid = uuid
@@ -312,6 +320,16 @@ def annotation_create(
             raise
         return previous
     return annotation
+
+
+def _check_kept(kept: dict) -> None:
+    size = len(json.dumps(kept, ensure_ascii=False))
+    if size > KEPT_MAX_CHARS:
+        raise AnnotationError(
+            "selector",
+            f"what the annotation carries besides its note (its selectors, via, canonical) is "
+            f"{size:,} characters of JSON; at most {KEPT_MAX_CHARS:,} are kept",
+        )
 
 
 def _validate(annotation: Annotation) -> None:

@@ -33,26 +33,24 @@ import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import display_name_for
-from annotations import selectors
+from annotations import locating, selectors
+from annotations.locating import url_parts
 from annotations.models import TAGS_MAX, Annotation, Group
 from annotations.services import AnnotationError, TextSelector
-from edition.models import PUBLIC_ID_REGEX, Edition, Paragraph
+from annotations.w3c_targets import RFC3986, W3CTarget, target_parse
+from edition.models import Edition, Paragraph
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
-RFC3986 = "http://tools.ietf.org/rfc/rfc3986"
-RFC3986_ALIASES = {
-    RFC3986,
-    "https://tools.ietf.org/rfc/rfc3986",
-    "https://www.rfc-editor.org/rfc/rfc3986",
-}
+IRI_MAX = 2000
+VIA_MAX = 10
 MARKDOWN = "text/markdown"
 BODY_FORMATS = {MARKDOWN, "text/plain"}
 NOTE_PURPOSES = {None, "commenting", "describing", "questioning", "replying"}
@@ -88,6 +86,10 @@ def annotation_as_w3c(annotation: Annotation, *, base_url: str, context: bool = 
         "created": timestamp(annotation.created),
         "modified": timestamp(annotation.modified),
     }
+    kept = annotation.kept_from_client or {}
+    for key in ("canonical", "via"):
+        if kept.get(key):
+            data[key] = kept[key]
     if annotation.author is not None:
         data["creator"] = {
             "id": creator_iri(annotation.author),
@@ -133,7 +135,11 @@ def _target_as_w3c(annotation: Annotation, *, base_url: str) -> dict | str:
                 "end": annotation.position_end,
             },
         ]
-    return {"source": base_url + annotation.edition.get_absolute_url(), "selector": selector}
+    theirs = (annotation.kept_from_client or {}).get("selector", [])
+    return {
+        "source": base_url + annotation.edition.get_absolute_url(),
+        "selector": [selector, *theirs] if theirs else selector,
+    }
 
 
 def etag_of(data: dict) -> str:
@@ -146,33 +152,6 @@ def etag_of(data: dict) -> str:
 
 
 @dataclass(frozen=True)
-class QuoteSelector:
-    exact: str
-    prefix: str
-    suffix: str
-    path: str
-
-
-@dataclass(frozen=True)
-class PositionSelector:
-    start: int
-    end: int
-    path: str
-
-
-@dataclass(frozen=True)
-class W3CTarget:
-    """Either a passage of the edition (source, paragraph, refinements) or an annotation IRI."""
-
-    path: str
-    annotation_iri: str = ""
-    source: str = ""
-    paragraph_id: str = ""
-    quote: QuoteSelector | None = None
-    position: PositionSelector | None = None
-
-
-@dataclass(frozen=True)
 class W3CAnnotation:
     target: W3CTarget
     id: str | None = None
@@ -182,6 +161,8 @@ class W3CAnnotation:
     visibility: str | None = None
     group: str | None = None
     colour: str | None = None
+    canonical: str = ""
+    via: tuple[str, ...] = ()
 
 
 def w3c_parse(data: object) -> W3CAnnotation:
@@ -190,8 +171,15 @@ def w3c_parse(data: object) -> W3CAnnotation:
         raise AnnotationError("request", "the JSON body must be an object")
     _check_context(data.get("@context"))
     _check_type(data.get("type"))
-    if "canonical" in data:
-        raise AnnotationError("canonical", "this server cannot keep a canonical IRI; leave it out")
+    canonical = data.get("canonical", "")
+    if not isinstance(canonical, str) or ("canonical" in data and not _is_iri(canonical)):
+        raise AnnotationError("canonical", "must be one IRI")
+    via = [value for _path, value in _items(data.get("via", []), "via")]
+    for path, value in _items(data.get("via", []), "via"):
+        if not isinstance(value, str) or not _is_iri(value):
+            raise AnnotationError(path, "must be an IRI")
+    if len(via) > VIA_MAX:
+        raise AnnotationError("via", f"at most {VIA_MAX} IRIs")
     if "body" in data and "bodyValue" in data:
         raise AnnotationError("bodyValue", "send either body or bodyValue, not both")
     note, tags = _bodies(data)
@@ -209,7 +197,7 @@ def w3c_parse(data: object) -> W3CAnnotation:
             raise AnnotationError(key, "must be a string")
         extensions[key] = value
     return W3CAnnotation(
-        target=_target(data),
+        target=target_parse(data.get("target")),
         id=data.get("id"),
         motivation=motivation,
         note=note,
@@ -217,7 +205,14 @@ def w3c_parse(data: object) -> W3CAnnotation:
         visibility=extensions[VISIBILITY],
         group=extensions[GROUP],
         colour=extensions[COLOUR],
+        canonical=canonical,
+        via=tuple(via),
     )
+
+
+def _is_iri(value: str) -> bool:
+    """An absolute IRI (a scheme, then something), of a length a database keeps."""
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S+", value)) and len(value) <= IRI_MAX
 
 
 def _check_context(context) -> None:
@@ -293,93 +288,6 @@ def _bodies(data: dict) -> tuple[str | None, list[str]]:
     return note, tags
 
 
-def _target(data: dict) -> W3CTarget:
-    if data.get("target") is None:
-        raise AnnotationError("target", "missing")
-    items = _items(data["target"], "target")
-    if len(items) != 1:
-        raise AnnotationError("target", "exactly one target: a passage or an annotation")
-    path, target = items[0]
-    if isinstance(target, str):
-        return W3CTarget(path=path, annotation_iri=target)
-    if not isinstance(target, dict):
-        raise AnnotationError(path, "must be an object with source and selector, or an IRI")
-    if "source" not in target and "selector" not in target and isinstance(target.get("id"), str):
-        return W3CTarget(path=path, annotation_iri=target["id"])
-    source = target.get("source")
-    if not isinstance(source, str):
-        raise AnnotationError(f"{path}.source", "missing: the URL of the edition")
-    selector = target.get("selector")
-    spath = f"{path}.selector"
-    if selector is None:
-        raise AnnotationError(spath, "missing: a FragmentSelector naming the paragraph (p12)")
-    if not isinstance(selector, dict):
-        raise AnnotationError(spath, "must be one FragmentSelector object")
-    if selector.get("type") != "FragmentSelector":
-        raise AnnotationError(
-            f"{spath}.type",
-            "must be FragmentSelector naming the paragraph, refined by TextQuoteSelector "
-            "and/or TextPositionSelector",
-        )
-    conforms_to = selector.get("conformsTo")
-    if conforms_to is not None and not _one_of(conforms_to, RFC3986_ALIASES):
-        raise AnnotationError(f"{spath}.conformsTo", f"must be {RFC3986}")
-    paragraph_id = selector.get("value")
-    if not isinstance(paragraph_id, str) or not re.fullmatch(PUBLIC_ID_REGEX, paragraph_id):
-        raise AnnotationError(f"{spath}.value", "must be a paragraph ID such as p12")
-    quote = position = None
-    refinements = selector.get("refinedBy")
-    items = [] if refinements is None else _items(refinements, f"{spath}.refinedBy")
-    if len(items) > 2:
-        raise AnnotationError(
-            f"{spath}.refinedBy", "at most a TextQuoteSelector and a TextPositionSelector"
-        )
-    for rpath, refinement in items:
-        if not isinstance(refinement, dict):
-            raise AnnotationError(rpath, "must be a selector object")
-        if "refinedBy" in refinement:
-            raise AnnotationError(f"{rpath}.refinedBy", "refinements cannot be refined further")
-        kind = refinement.get("type")
-        if kind == "TextQuoteSelector" and quote is None:
-            quote = _quote(refinement, rpath)
-        elif kind == "TextPositionSelector" and position is None:
-            position = _position(refinement, rpath)
-        elif kind in ("TextQuoteSelector", "TextPositionSelector"):
-            raise AnnotationError(rpath, f"a second {kind}")
-        else:
-            raise AnnotationError(
-                f"{rpath}.type", "must be TextQuoteSelector or TextPositionSelector"
-            )
-    return W3CTarget(
-        path=path, source=source, paragraph_id=paragraph_id, quote=quote, position=position
-    )
-
-
-def _quote(selector: dict, path: str) -> QuoteSelector:
-    exact = selector.get("exact")
-    if not isinstance(exact, str) or not exact:
-        raise AnnotationError(f"{path}.exact", "missing: the quoted text")
-    context = {}
-    for key in ("prefix", "suffix"):
-        value = selector.get(key, "")
-        if not isinstance(value, str):
-            raise AnnotationError(f"{path}.{key}", "must be text")
-        context[key] = value
-    return QuoteSelector(exact, context["prefix"], context["suffix"], path)
-
-
-def _position(selector: dict, path: str) -> PositionSelector:
-    numbers = {}
-    for key in ("start", "end"):
-        value = selector.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise AnnotationError(f"{path}.{key}", "must be a non-negative integer")
-        numbers[key] = value
-    if numbers["start"] >= numbers["end"]:
-        raise AnnotationError(f"{path}.end", "must be greater than start")
-    return PositionSelector(numbers["start"], numbers["end"], path)
-
-
 # Resolving against the database --------------------------------------------------------------
 
 
@@ -396,30 +304,37 @@ class AnnotationInput:
     visibility: str | None = None
     group: Group | None = None
     colour: str | None = None
+    kept: dict = field(default_factory=dict)  # `Annotation.kept_from_client`
+    remark: str = ""  # how the passage was found, where it differs from what the client said
 
 
 def annotation_input(parsed: W3CAnnotation, *, user, base_url: str) -> AnnotationInput:
-    """Look up what the annotation names: the edition and paragraph, or the annotation it
-    answers (only one the user may see), and the group (only one the user belongs to)."""
+    """Look up what the annotation names: the edition and passage (`locating`, strictly: a
+    quote refining a paragraph must be in it), or the annotation it answers (only one the user
+    may see), and the group (only one the user belongs to)."""
     target = parsed.target
     paragraph = selector = parent = None
+    remark = ""
     if target.annotation_iri:
         parent = annotation_for_iri(target.annotation_iri, user=user, base_url=base_url)
         if parent is None:
-            raise AnnotationError(target.path, "is not an annotation of this server you can see")
+            located = _paragraph_iri(target)
+            if located is None:
+                raise AnnotationError(
+                    target.path, "is not an annotation of this server you can see"
+                )
+            paragraph = located
     else:
-        edition = edition_for_url(target.source, base_url=base_url)
+        editions = list(Edition.objects.all())
+        edition, named_id = locating.edition_for(target.source, editions)
         if edition is None:
             raise AnnotationError(
-                f"{target.path}.source", "is not the URL of an edition on this server"
+                f"{target.path}.source",
+                "is not an edition of this site (its page, DOI, URN or SSOAR record)",
             )
-        paragraph = edition.paragraphs.filter(public_id=target.paragraph_id).first()
-        if paragraph is None:
-            raise AnnotationError(
-                f"{target.path}.selector.value",
-                f"no paragraph {target.paragraph_id} in edition {edition.slug}",
-            )
-        selector = text_selector(paragraph, target)
+        paragraphs = list(edition.paragraphs.published().select_related("edition"))
+        located = locating.locate(edition, paragraphs, target, named_id=named_id, strict=True)
+        paragraph, selector, remark = located.paragraph, located.selector, located.remark
     group = None
     if parsed.group:
         group = Group.objects.filter(slug=parsed.group, members=user).first()
@@ -443,62 +358,34 @@ def annotation_input(parsed: W3CAnnotation, *, user, base_url: str) -> Annotatio
         visibility=parsed.visibility,
         group=group,
         colour=parsed.colour,
+        kept=kept_of(parsed, base_url=base_url),
+        remark=remark,
     )
 
 
-def text_selector(paragraph: Paragraph, target: W3CTarget) -> TextSelector | None:
-    """The passage as the services take it. A quote alone is found in the paragraph (it must
-    occur exactly once where its prefix and suffix fit); a position alone takes its text."""
-    quote, position = target.quote, target.position
-    if quote is None and position is None:
+def _paragraph_iri(target: W3CTarget) -> Paragraph | None:
+    """The paragraph a target IRI names (its page, or the edition's URL with `#p12`)."""
+    edition, named_id = locating.edition_for(target.annotation_iri, list(Edition.objects.all()))
+    if edition is None or not named_id:
         return None
-    if quote is not None and position is not None:
-        return TextSelector(position.start, position.end, quote.exact, quote.prefix, quote.suffix)
-    text = paragraph.text
-    if position is not None:
-        if position.end > len(text):
-            raise AnnotationError(
-                f"{position.path}.end",
-                f"is beyond the end of {paragraph.public_id} ({len(text)} characters)",
-            )
-        return TextSelector(position.start, position.end, text[position.start : position.end])
-    starts = [
-        at
-        for at in _occurrences(text, quote.exact)
-        if text[:at].endswith(quote.prefix)
-        and text[at + len(quote.exact) :].startswith(quote.suffix)
-    ]
-    if not starts:
-        raise AnnotationError(
-            f"{quote.path}.exact",
-            f"does not occur in {paragraph.public_id} with this prefix and suffix",
-        )
-    if len(starts) > 1:
-        raise AnnotationError(
-            f"{quote.path}.exact",
-            f"occurs {len(starts)} times in {paragraph.public_id}; add a prefix, a suffix or a "
-            "TextPositionSelector",
-        )
-    start = starts[0]
-    return TextSelector(start, start + len(quote.exact), quote.exact, quote.prefix, quote.suffix)
+    return edition.paragraphs.published().filter(public_id=named_id).first()
 
 
-def _occurrences(text: str, exact: str) -> list[int]:
-    found, at = [], text.find(exact)
-    while at != -1:
-        found.append(at)
-        at = text.find(exact, at + 1)
-    return found
-
-
-def url_parts(url: str) -> SplitResult | None:
-    """The parts of an http(s) URL, else None (also for one `urlsplit` refuses, such as
-    `http://[`, an IPv6 host left open)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return parts if parts.scheme in ("http", "https") else None
+def kept_of(parsed: W3CAnnotation, *, base_url: str) -> dict:
+    """What the edition keeps as the client sent it: `canonical` (protocol §5.1: "maintained
+    without change"), `via` with the client's own `id` added (its IRI elsewhere), and the
+    selectors other than this site's own."""
+    kept: dict = {}
+    if parsed.canonical:
+        kept["canonical"] = parsed.canonical
+    via = list(parsed.via)
+    if parsed.id and not parsed.id.startswith(base_url + "/annotations/") and parsed.id not in via:
+        via.append(parsed.id)
+    if via:
+        kept["via"] = via
+    if parsed.target.kept:
+        kept["selector"] = list(parsed.target.kept)
+    return kept
 
 
 def _local_path(url: str, *, base_url: str) -> str | None:
@@ -517,13 +404,6 @@ def _resolve(url: str, *, base_url: str):
         return resolve(path)
     except Resolver404:
         return None
-
-
-def edition_for_url(url: str, *, base_url: str) -> Edition | None:
-    match = _resolve(url, base_url=base_url)
-    if match is None or match.view_name != "reading:edition-detail":
-        return None
-    return Edition.objects.filter(slug=match.kwargs["slug"]).first()
 
 
 ANNOTATION_VIEWS = {"annotations:w3c-annotation", "annotations:annotation-detail"}
@@ -554,7 +434,7 @@ def same_target(annotation: Annotation, given: AnnotationInput) -> bool:
 
 
 SERVICE_FIELDS = {
-    "paragraph": "{target}.selector.value",
+    "paragraph": "{target}.source",
     "reply_to": "{target}",
     "tags": "body",
     "visibility": VISIBILITY,
@@ -566,8 +446,10 @@ SERVICE_FIELDS = {
 def service_error(error: AnnotationError, parsed: W3CAnnotation) -> AnnotationError:
     """A service's error with its field named as the W3C JSON path the client sent."""
     target = parsed.target
-    quote = target.quote.path if target.quote else ""
-    position = target.position.path if target.position else ""
+    quote_selector = target.quote or target.document_quote
+    position_selector = target.position or target.document_position
+    quote = quote_selector.path if quote_selector else ""
+    position = position_selector.path if position_selector else ""
     selector_fields = {
         "selector": position or quote or f"{target.path}.selector",
         "selector.exact": f"{quote}.exact" if quote else position,
@@ -579,4 +461,6 @@ def service_error(error: AnnotationError, parsed: W3CAnnotation) -> AnnotationEr
     template = SERVICE_FIELDS.get(error.field)
     if template is None:
         return error
+    if error.field == "paragraph" and target.paragraph_path:
+        return AnnotationError(target.paragraph_path, error.message)
     return AnnotationError(template.format(target=target.path), error.message)

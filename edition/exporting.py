@@ -3,7 +3,7 @@ and the plain reading text."""
 
 import json
 
-from edition.models import Edition
+from edition.models import Edition, Paragraph
 from edition.source import FORMAT_VERSION, OPTIONAL_METADATA, REQUIRED_METADATA
 
 
@@ -87,12 +87,19 @@ def edition_as_json(edition: Edition, *, base_url: str = "") -> str:
     )
 
 
+def edition_text_lines(edition: Edition, paragraphs=None) -> list[tuple[Paragraph, str]]:
+    """Each published paragraph (of `paragraphs`, in reading order, if given) with the head of
+    its line in the reading text: ID, tab, speaker label, colon, space. Character positions in
+    `edition.txt` count from these lines, each ended by a newline."""
+    labels = {s.pk: s.label for s in edition.speakers.all()}
+    if paragraphs is None:
+        paragraphs = edition.paragraphs.all()
+    return [
+        (p, f"{p.public_id}\t{labels[p.speaker_id]}: ") for p in paragraphs if not p.is_withdrawn
+    ]
+
+
 def edition_as_text(edition: Edition) -> str:
     """One published paragraph per line: ID, tab, speaker label, colon, space, text."""
-    labels = {s.pk: s.label for s in edition.speakers.all()}
-    lines = [
-        f"{p.public_id}\t{labels[p.speaker_id]}: {p.text}"
-        for p in edition.paragraphs.all()
-        if not p.is_withdrawn
-    ]
+    lines = [head + paragraph.text for paragraph, head in edition_text_lines(edition)]
     return "\n".join(lines) + "\n"

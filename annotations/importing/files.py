@@ -6,9 +6,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from django.urls import Resolver404, resolve
-
 from annotations import w3c
+from annotations.locating import resolve_url
 from annotations.models import Annotation
 from annotations.services import AnnotationError
 from config.json_input import JsonInputError, json_parse
@@ -65,7 +64,6 @@ class Item:
     parent_iri: str = ""  # W3C: the parent's IRI, for one that is not in the file
     sources: list[str] = field(default_factory=list)
     source_path: str = ""
-    paragraph_id: str = ""
     paragraph_path: str = ""
     quote: Quote | None = None
     parsed: w3c.W3CAnnotation | None = None
@@ -246,12 +244,6 @@ def _read_w3c(item: Item, raw: object) -> None:
         item.parent_iri = target.annotation_iri
         return
     item.sources, item.source_path = [target.source], item.at(f"{target.path}.source")
-    item.paragraph_id = target.paragraph_id
-    item.paragraph_path = item.at(f"{target.path}.selector.value")
-    if target.quote is not None:
-        quote = target.quote
-        start = target.position.start if target.position else None
-        item.quote = Quote(quote.exact, quote.prefix, quote.suffix, item.at(quote.path), start)
 
 
 def _read_hypothesis(item: Item, row: object) -> None:
@@ -348,16 +340,6 @@ def iri_key(iri: str) -> str:
     if match is not None and match.view_name in w3c.ANNOTATION_VIEWS:
         return f"uuid:{match.kwargs['uuid']}"
     return iri
-
-
-def resolve_url(url: str):
-    parts = w3c.url_parts(url)
-    if parts is None:
-        return None
-    try:
-        return resolve(parts.path)
-    except Resolver404:
-        return None
 
 
 def _squeezed(text: str) -> str:

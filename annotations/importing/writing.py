@@ -193,6 +193,7 @@ class _Writer:
                     visibility=visibility,
                     group=group,
                     colour=item.colour or Annotation.Colour.YELLOW,
+                    kept_from_client=w3c.kept_of(item.parsed, base_url="") if item.parsed else {},
                 )
         except AnnotationError as error:
             self.fail(item, *self._field(item, error))

@@ -418,6 +418,7 @@ def _create(request: HttpRequest, media_type: str) -> HttpResponse:
             colour=given.colour or Annotation.Colour.YELLOW,
             uuid=uuid,
             idempotency_key=idempotency_key,
+            kept_from_client=given.kept,
         )
 
     try:
@@ -526,6 +527,9 @@ def _replace(request: HttpRequest, uuid, media_type: str) -> HttpResponse:
         given = w3c.annotation_input(parsed, user=request.user, base_url=base_url)
         if not w3c.same_target(annotation, given):
             raise AnnotationError(parsed.target.path, "the target of an annotation cannot change")
+        kept = annotation.kept_from_client or {}
+        if parsed.canonical and parsed.canonical != kept.get("canonical", parsed.canonical):
+            raise AnnotationError("canonical", f"must stay {kept['canonical']} (or be left out)")
         try:
             services.annotation_update(
                 user=request.user,
