@@ -199,7 +199,7 @@ def _annotations_w3c(annotations: list[Annotation], *, user, base_url: str) -> d
             item["edition:hidden"] = annotation.hidden_reason
         items.append(item)
     return {
-        "@context": w3c.ANNO_CONTEXT,
+        "@context": w3c.contexts(base_url=base_url),
         "type": "AnnotationCollection",
         "label": f"Annotations by {display_name_for(user)}",
         "total": len(items),

@@ -59,7 +59,7 @@ def annotation_collection(
         for annotation in annotations
     ]
     data = {
-        "@context": w3c.ANNO_CONTEXT,
+        "@context": w3c.contexts(base_url=base_url),
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": label,

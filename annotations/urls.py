@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/annotations/<uuid:uuid>/restore/", api.annotation_restore, name="api-restore"),
     path("api/tags/", tags.tag_suggestions, name="api-tags"),
     path("annotations/w3c/", protocol.annotation_container, name="w3c-container"),
+    path("annotations/context.jsonld", protocol.annotation_context, name="w3c-context"),
     path("annotations/w3c/<uuid:uuid>/", protocol.annotation_resource, name="w3c-annotation"),
     path("annotations/new/", pages.annotation_new, name="annotation-new"),
     path("annotations/mine/", pages.my_annotations, name="my-annotations"),

@@ -11,17 +11,21 @@ Extensions, outside the W3C model (clients ignore what they do not know):
     "edition:visibility"   private | group | public
     "edition:group"        the group's slug (only with group visibility)
     "edition:colour"       the highlight colour
-No context document defines the `edition:` prefix, so JSON-LD reads the keys as absolute IRIs
-in that scheme; `@context` stays exactly the Web Annotation context that strict clients compare
-against.
+The site's own JSON-LD context (`/annotations/context.jsonld`, `context_document`) defines
+them; `@context` lists it after the Web Annotation context, which stays first.
+
+Kept as the client sent it (`Annotation.kept_from_client`): `canonical` and `via` (with the
+client's own `id`, an IRI elsewhere), and its selectors, sent back after this site's
+FragmentSelector.
 
 The creator's `id` is `urn:uuid:<uuid5 of the user's primary key>`: stable when a username or
 display name changes and whatever host name the site is reached by, and it carries neither an
 e-mail address nor a username. `name` is the display name.
 
-In (`w3c_parse`, then `annotation_input`): strict. What the edition cannot store faithfully
-(other selectors or body types, a `canonical` IRI, a passage that is not in the paragraph) is
-refused with an `AnnotationError` whose field is the JSON path of the problem
+In (`w3c_parse`, then `annotation_input`): targets as other tools write them
+(`w3c_targets`, placed by `locating`). What the edition cannot store faithfully (other body
+types, a passage it cannot find, or finds in two places alike) is refused with an
+`AnnotationError` whose field is the JSON path of the problem
 ("target.selector.refinedBy[0].exact"), never dropped or guessed. What the server sets (`id`,
 `created`, `modified`, `creator`) and properties it does not know are ignored, as the model asks;
 so is a body's `language`, which is not recorded.
@@ -49,6 +53,7 @@ from edition.models import Edition, Paragraph
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+GENERATOR_NAME = "Digital edition (annotations)"
 IRI_MAX = 2000
 VIA_MAX = 10
 MARKDOWN = "text/markdown"
@@ -61,6 +66,35 @@ COLOUR = "edition:colour"
 
 # Fixed forever: creator IRIs are derived from it.
 CREATOR_NAMESPACE = uuid_module.UUID("6f1c0d52-5b7e-4d7a-9a43-2c8e0f3b9d15")
+
+
+def context_iri(*, base_url: str) -> str:
+    """This site's JSON-LD context, which defines the `edition:` terms."""
+    return base_url + reverse("annotations:w3c-context")
+
+
+def contexts(*, base_url: str, more: tuple[str, ...] = ()) -> list[str]:
+    """`@context`: the Web Annotation context first, as strict clients look for it."""
+    return [ANNO_CONTEXT, *more, context_iri(base_url=base_url)]
+
+
+def context_document(*, base_url: str) -> dict:
+    """The terms outside the W3C model, in a namespace of this site (`…/context.jsonld#`)."""
+    namespace = context_iri(base_url=base_url) + "#"
+    return {
+        "@context": {
+            "edition": namespace,
+            VISIBILITY: {"@id": f"{namespace}visibility"},
+            GROUP: {"@id": f"{namespace}group"},
+            COLOUR: {"@id": f"{namespace}colour"},
+            # In a reader's own data export (`accounts.services`): when deleted, why hidden.
+            "edition:deleted": {
+                "@id": f"{namespace}deleted",
+                "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+            },
+            "edition:hidden": {"@id": f"{namespace}hidden"},
+        }
+    }
 
 
 def annotation_iri(annotation_uuid, *, base_url: str) -> str:
@@ -78,7 +112,7 @@ def timestamp(moment: datetime) -> str:
 
 def annotation_as_w3c(annotation: Annotation, *, base_url: str, context: bool = True) -> dict:
     """The annotation as JSON-LD; without `@context` when embedded in a page that has one."""
-    data: dict = {"@context": ANNO_CONTEXT} if context else {}
+    data: dict = {"@context": contexts(base_url=base_url)} if context else {}
     data |= {
         "id": annotation_iri(annotation.uuid, base_url=base_url),
         "type": "Annotation",
@@ -90,15 +124,24 @@ def annotation_as_w3c(annotation: Annotation, *, base_url: str, context: bool = 
     for key in ("canonical", "via"):
         if kept.get(key):
             data[key] = kept[key]
+    creator = None
     if annotation.author is not None:
-        data["creator"] = {
+        creator = {
             "id": creator_iri(annotation.author),
             "type": "Person",
             "name": display_name_for(annotation.author),
         }
+        data["creator"] = creator
+    data["generator"] = {"id": base_url + "/", "type": "Software", "name": GENERATOR_NAME}
+    if annotation.group_id:
+        # Who it is written for: the group's members (schema.org's Audience).
+        data["audience"] = {"type": "Audience", "name": annotation.group.name}
     bodies = []
     if annotation.body:
-        bodies.append({"type": "TextualBody", "value": annotation.body, "format": MARKDOWN})
+        note = {"type": "TextualBody", "value": annotation.body, "format": MARKDOWN}
+        if creator is not None:
+            note["creator"] = creator
+        bodies.append(note)
     bodies += [
         {"type": "TextualBody", "purpose": "tagging", "value": name}
         for name in sorted((tag.name for tag in annotation.tags.all()), key=str.casefold)
@@ -379,7 +422,10 @@ def kept_of(parsed: W3CAnnotation, *, base_url: str) -> dict:
     if parsed.canonical:
         kept["canonical"] = parsed.canonical
     via = list(parsed.via)
-    if parsed.id and not parsed.id.startswith(base_url + "/annotations/") and parsed.id not in via:
+    theirs = (
+        parsed.id and _is_iri(parsed.id) and not parsed.id.startswith(base_url + "/annotations/")
+    )
+    if theirs and parsed.id not in via:
         via.append(parsed.id)
     if via:
         kept["via"] = via

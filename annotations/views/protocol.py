@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_header_parameters
+from django.utils.text import compress_string
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.tokens import bearer_or_session, unauthorized
@@ -70,7 +71,7 @@ ACCEPT_POST = f"{w3c.MEDIA_TYPE}, {JSON}"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
-        "Allow, Content-Location, ETag, Link, Location, Preference-Applied, Accept-Post"
+        "Allow, Content-Location, ETag, Link, Location, Preference-Applied, Accept-Post, Vary"
     ),
 }
 CORS_PREFLIGHT_HEADERS = {
@@ -213,26 +214,65 @@ def _json_body(request: HttpRequest) -> object:
 def _represent(
     request: HttpRequest, data: dict, *, media_type: str, status: int = 200
 ) -> HttpResponse:
-    """The JSON response with its ETag; 304 for a matching If-None-Match; no body for HEAD."""
+    """The JSON response with its ETag; 304 for a matching If-None-Match; no body for HEAD.
+
+    Compressed here, not by GZipMiddleware, which would weaken the ETag (`W/`) and so make
+    every If-Match from a browser fail: a gzipped representation has a strong ETag of its own,
+    the plain one's with `-gzip` (as Apache's mod_deflate marks it), and both name the same
+    state of the annotation (`_etag_matches`)."""
+    gzipped = _accepts_gzip(request)
     etag = w3c.etag_of(data)
+    if gzipped:
+        etag = etag[:-1] + GZIP_SUFFIX + '"'
     if request.method in ("GET", "HEAD") and _etag_matches(
-        request.headers.get("If-None-Match", ""), etag
+        request.headers.get("If-None-Match", ""), etag, weak=True
     ):
         response = HttpResponse(status=304)
         response["ETag"] = etag
+        patch_vary_headers(response, ACCEPT_ENCODING)
         return response
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    if gzipped:
+        content = compress_string(content)
     response = HttpResponse(content, status=status, content_type=media_type)
     response["ETag"] = etag
+    patch_vary_headers(response, ACCEPT_ENCODING)
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
     if request.method == "HEAD":
         response.content = b""
         response["Content-Length"] = str(len(content))
     return response
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
-    return "*" in tags or etag in tags
+GZIP_SUFFIX = "-gzip"
+ACCEPT_ENCODING = ["Accept-Encoding"]
+ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def _etag_matches(header: str, etag: str, *, weak: bool) -> bool:
+    """RFC 9110 §8.8.3.2: If-None-Match compares weakly (a `W/` tag matches its strong twin),
+    If-Match strongly (a weak tag matches nothing). A tag of the gzipped representation names
+    the same state as the plain one's."""
+    wanted = _opaque(etag)
+    for tag in (part.strip() for part in header.split(",")):
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            if not weak:
+                continue
+            tag = tag[2:]
+        if tag and _opaque(tag) == wanted:
+            return True
+    return False
+
+
+def _opaque(tag: str) -> str:
+    return tag.strip('"').removesuffix(GZIP_SUFFIX)
 
 
 # The container --------------------------------------------------------------------------------
@@ -320,7 +360,7 @@ class _Listing:
     def collection(self, *, iris: bool, minimal: bool) -> dict:
         label = "Annotations on " + (self.edition.full_title if self.edition else "the editions")
         data = {
-            "@context": [w3c.ANNO_CONTEXT, w3c.LDP_CONTEXT],
+            "@context": w3c.contexts(base_url=self.base_url, more=(w3c.LDP_CONTEXT,)),
             "id": self.collection_id(iris=iris),
             "type": ["BasicContainer", "AnnotationCollection"],
             "label": label,
@@ -347,7 +387,7 @@ class _Listing:
                 for annotation in rows
             ]
         collection_id = self.collection_id(iris=iris)
-        data: dict = {} if embedded else {"@context": w3c.ANNO_CONTEXT}
+        data: dict = {} if embedded else {"@context": w3c.contexts(base_url=self.base_url)}
         data |= {
             "id": self.page_id(page, iris=iris),
             "type": "AnnotationPage",
@@ -503,7 +543,7 @@ def _check_if_match(request: HttpRequest, annotation: Annotation, *, required: b
             )
         return
     current = w3c.etag_of(w3c.annotation_as_w3c(annotation, base_url=_base_url(request)))
-    if not _etag_matches(header, current):
+    if not _etag_matches(header, current, weak=False):
         raise ProtocolError(
             412, "If-Match", "the annotation changed since you read it; fetch it again"
         )
@@ -551,3 +591,12 @@ def _delete(request: HttpRequest, annotation: Annotation) -> HttpResponse:
     _check_if_match(request, annotation, required=False)
     services.annotation_delete(user=request.user, annotation=annotation)
     return HttpResponse(status=204)
+
+
+def annotation_context(request: HttpRequest) -> HttpResponse:
+    """The JSON-LD context of the `edition:` terms, for any origin to read and keep a day."""
+    data = w3c.context_document(base_url=_base_url(request))
+    response = HttpResponse(json.dumps(data, indent=2), content_type=LD_JSON)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
