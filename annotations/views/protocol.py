@@ -33,6 +33,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_header_parameters
 from django.utils.text import compress_string
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from accounts.tokens import bearer_or_session, unauthorized
 from annotations import selectors, services, w3c
@@ -593,6 +594,8 @@ def _delete(request: HttpRequest, annotation: Annotation) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+@csrf_exempt  # reads only; a POST is 405 from any origin, not a CSRF failure
+@require_safe
 def annotation_context(request: HttpRequest) -> HttpResponse:
     """The JSON-LD context of the `edition:` terms, for any origin to read and keep a day."""
     data = w3c.context_document(base_url=_base_url(request))

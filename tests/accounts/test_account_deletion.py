@@ -223,7 +223,10 @@ def test_the_download_holds_account_courses_annotations_and_history(world):
     assert account["groups"] == [world.course.group.slug]
     assert [t["name"] for t in account["api_tokens"]] == ["Zotero"]
     annotations = json.loads(files["annotations.jsonld"])
-    assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert annotations["@context"] == [
+        "http://www.w3.org/ns/anno.jsonld",
+        "http://testserver/annotations/context.jsonld",
+    ]
     assert annotations["type"] == "AnnotationCollection" and annotations["total"] == 5
     items = annotations["first"]["items"]
     bodies = {item["body"][0]["value"]: item for item in items}

@@ -142,7 +142,7 @@ def test_jsonld_export_is_a_w3c_collection_of_my_annotations_in_reading_order(pe
     collection_id = f"{BASE}/annotations/mine/export.jsonld"
     mine = list(selectors.annotations_of_reader(people["ann"]))
     assert {key: value for key, value in data.items() if key != "first"} == {
-        "@context": w3c.ANNO_CONTEXT,
+        "@context": w3c.contexts(base_url=BASE),
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": "Annotations by ann",
@@ -174,7 +174,12 @@ def test_jsonld_export_carries_selectors_bodies_tags_and_threads(people, notes):
         "suffix": ", sagt man.",
     }
     assert comment["body"] == [
-        {"type": "TextualBody", "value": GERMAN, "format": "text/markdown"},
+        {
+            "type": "TextualBody",
+            "value": GERMAN,
+            "format": "text/markdown",
+            "creator": comment["creator"],
+        },
         {"type": "TextualBody", "purpose": "tagging", "value": "Bild"},
         {"type": "TextualBody", "purpose": "tagging", "value": "These"},
     ]

@@ -164,6 +164,7 @@ def test_container_is_a_basic_container_and_an_annotation_collection(client, pub
     assert data["@context"] == [
         "http://www.w3.org/ns/anno.jsonld",
         "http://www.w3.org/ns/ldp.jsonld",
+        "http://testserver/annotations/context.jsonld",
     ]
     assert data["type"] == ["BasicContainer", "AnnotationCollection"]
     assert data["total"] == 1
@@ -270,7 +271,10 @@ def test_pages_link_first_last_next_prev_and_count_from_start_index(
     first = data["first"]
     assert first["next"] == f"{BASE}{CONTAINER}?iris=0&page=1" and "prev" not in first
     middle = client.get(first["next"]).json()
-    assert middle["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert middle["@context"] == [
+        "http://www.w3.org/ns/anno.jsonld",
+        "http://testserver/annotations/context.jsonld",
+    ]
     assert middle["type"] == "AnnotationPage"
     assert middle["partOf"] == {"id": data["id"], "total": 5}
     assert middle["startIndex"] == 2
@@ -652,7 +656,10 @@ def test_annotation_get_with_its_headers(ann, public):
     assert allow(response) == {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
     assert "Accept" in vary(response)
     data = response.json()
-    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld" and data["id"] == iri(public)
+    assert data["@context"] == [
+        "http://www.w3.org/ns/anno.jsonld",
+        "http://testserver/annotations/context.jsonld",
+    ] and data["id"] == iri(public)
 
 
 def test_allow_lists_only_reading_for_someone_elses_annotation(ben, client, public):

@@ -66,13 +66,21 @@ def as_w3c(annotation):
 def test_passage_annotation_follows_the_web_annotation_model(people, p2):
     annotation = note(people, p2, colour="blue")
     data = as_w3c(annotation)
-    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["@context"] == [
+        "http://www.w3.org/ns/anno.jsonld",
+        "http://testserver/annotations/context.jsonld",
+    ]
     assert data["id"] == f"{BASE}/annotations/w3c/{annotation.uuid}/"
     assert data["type"] == "Annotation"
     assert data["motivation"] == "commenting"
     assert DATETIME.match(data["created"]) and DATETIME.match(data["modified"])
     assert data["body"] == [
-        {"type": "TextualBody", "value": "Vgl. **Farocki**.", "format": "text/markdown"},
+        {
+            "type": "TextualBody",
+            "value": "Vgl. **Farocki**.",
+            "format": "text/markdown",
+            "creator": data["creator"],
+        },
         {"type": "TextualBody", "purpose": "tagging", "value": "bild"},
         {"type": "TextualBody", "purpose": "tagging", "value": "These"},
     ]

@@ -393,6 +393,7 @@ MATRIX: dict[str, Row] = {
     ),
     "annotations:api-tags": Row(expect={"GET": everyone(200), "POST": everyone(405)}),
     # annotations: the W3C protocol
+    "annotations:w3c-context": Row(expect={"GET": everyone(200), "POST": everyone(405)}),
     "annotations:w3c-container": Row(
         query=lambda w: f"?edition={w.edition.slug}",
         expect={

@@ -187,6 +187,7 @@ NOT_PAGES = {
     "annotations:api-restore": "JSON",
     "annotations:api-tags": "JSON",
     "annotations:w3c-container": "JSON-LD",
+    "annotations:w3c-context": "JSON-LD",
     "annotations:w3c-annotation": "JSON-LD",
     "annotations:annotation-detail": "a redirect to the reading view",
     "annotations:annotation-restore": "POST only",
