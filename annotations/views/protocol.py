@@ -594,7 +594,6 @@ def _delete(request: HttpRequest, annotation: Annotation) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@csrf_exempt  # reads only; a POST is 405 from any origin, not a CSRF failure
 @require_safe
 def annotation_context(request: HttpRequest) -> HttpResponse:
     """The JSON-LD context of the `edition:` terms, for any origin to read and keep a day."""
